@@ -43,7 +43,6 @@ def pick_device(verbose: bool = True) -> torch.device:
     return device
 
 
-
 def cpu_generator(seed: int) -> torch.Generator:
     """A CPU random generator seeded with ``seed``.
 

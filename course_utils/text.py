@@ -29,7 +29,9 @@ def encode(text: str, vocab: list[str]) -> list[int]:
     ids = []
     for char in text:
         if char not in char_to_id:
-            raise KeyError(f"The character {char!r} is not in the vocabulary: build the vocabulary from text that holds it.")
+            raise KeyError(
+                f"The character {char!r} is not in the vocabulary: build the vocabulary from text that holds it."
+            )
         ids.append(char_to_id[char])
     return ids
 

@@ -2,8 +2,8 @@
 with a message that points at the mistake."""
 
 from __future__ import annotations
-
 import __future__
+
 import functools
 import importlib
 import inspect

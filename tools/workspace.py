@@ -59,7 +59,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.action == "sync":
         copied = sync(args.work)
-        print(f"Your notebooks are in {args.work}/ ({len(copied)} new chapter(s) copied in; yours are never overwritten).")
+        print(
+            f"Your notebooks are in {args.work}/ ({len(copied)} new chapter(s) copied in; yours are never overwritten)."
+        )
     else:
         if not args.chapter:
             sys.exit("Say which chapter to reset, e.g. 03.")

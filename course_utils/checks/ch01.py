@@ -54,10 +54,17 @@ register(
         reference=solutions.mse_loss,
         cases=_mse_cases,
         mistakes=[
-            Mistake("you added the squares up; the loss is their mean (divide by the number of examples).",
-                    lambda p, t: float(np.sum((p - t) ** 2))),
-            Mistake("square each difference before averaging, not the average.", lambda p, t: float(np.mean(p - t) ** 2)),
-            Mistake("you took the absolute error; square the differences instead.", lambda p, t: float(np.mean(np.abs(p - t)))),
+            Mistake(
+                "you added the squares up; the loss is their mean (divide by the number of examples).",
+                lambda p, t: float(np.sum((p - t) ** 2)),
+            ),
+            Mistake(
+                "square each difference before averaging, not the average.", lambda p, t: float(np.mean(p - t) ** 2)
+            ),
+            Mistake(
+                "you took the absolute error; square the differences instead.",
+                lambda p, t: float(np.mean(np.abs(p - t))),
+            ),
         ],
     )
 )

@@ -95,7 +95,7 @@ def same_values(got: Any, want: Any, *, atol: float = 1e-6, rtol: float = 1e-5) 
     if isinstance(want, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(want):
             return f"expected a tuple of {len(want)} values, got {describe(got)}"
-        for position, (g, w) in enumerate(zip(got, want)):
+        for position, (g, w) in enumerate(zip(got, want, strict=True)):
             problem = same_values(g, w, atol=atol, rtol=rtol)
             if problem:
                 return f"value {position} of the tuple: {problem}"
@@ -139,7 +139,9 @@ def _same_arrays(got: Any, want: Any, *, atol: float, rtol: float) -> str | None
     if got_array.shape != want_array.shape:
         return f"the shape is {tuple(got_array.shape)}, expected {tuple(want_array.shape)}"
     if want_array.dtype.kind in "iub" and got_array.dtype.kind == "f" and not np.all(np.mod(got_array, 1) == 0):
-        return f"expected whole numbers, got fractions such as {got_array.ravel()[np.mod(got_array.ravel(), 1) != 0][0]}"
+        return (
+            f"expected whole numbers, got fractions such as {got_array.ravel()[np.mod(got_array.ravel(), 1) != 0][0]}"
+        )
     if not np.allclose(got_array.astype(np.float64), want_array.astype(np.float64), atol=atol, rtol=rtol):
         differ = ~np.isclose(got_array.astype(np.float64), want_array.astype(np.float64), atol=atol, rtol=rtol)
         first = tuple(int(i) for i in np.argwhere(differ)[0])
