@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 WORK := my-notebooks
 JOBS ?= 2
 PYTEST_ARGS ?=
+# Open a browser only where there is a screen; as root (hub containers, servers) JupyterLab needs --allow-root.
+LAB_FLAGS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser) \
+             $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help install lab test notebooks check-notebooks lint reset handout clean
 
@@ -36,7 +39,7 @@ $(WORK): | $(STAMP)
 
 lab: $(STAMP) | $(WORK)
 	@$(BIN)/python tools/workspace.py sync $(WORK)
-	$(BIN)/jupyter lab --notebook-dir=$(WORK) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --notebook-dir=$(WORK) $(LAB_FLAGS)
 
 reset: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "Say which chapter: make reset CHAPTER=01"; exit 2)

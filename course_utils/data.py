@@ -7,6 +7,7 @@ against their sha256 when loaded, so a truncated or edited file gives a clear er
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import lzma
@@ -14,7 +15,6 @@ import os
 from pathlib import Path
 
 import tiktoken
-import tiktoken.load
 
 DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
 
@@ -103,9 +103,9 @@ def gpt2_tokenizer() -> tiktoken.Encoding:
     >>> gpt2_tokenizer().encode("hello world")
     [31373, 995]
     """
-    path = data_path(GPT2_RANKS_FILE)
-    _verified(GPT2_RANKS_FILE, path.read_bytes(), GPT2_RANKS_SHA256)
-    ranks = tiktoken.load.load_tiktoken_bpe(str(path))
+    content = _verified(GPT2_RANKS_FILE, data_path(GPT2_RANKS_FILE).read_bytes(), GPT2_RANKS_SHA256)
+    # one line per token: its bytes in base64, then its rank (the order in which BPE learned the merge)
+    ranks = {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in content.splitlines())}
     return tiktoken.Encoding(
         name="gpt2",
         pat_str=GPT2_SPLIT_PATTERN,

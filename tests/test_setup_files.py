@@ -1,0 +1,86 @@
+"""The set-up files agree with each other and with the README."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"torch": "pytorch"}  # PyPI name -> conda-forge name, where they differ
+CONDA_ONLY = {"python", "pip", "nbgitpuller"}  # the hub's notebook puller rides along in the conda environment
+
+
+def pins() -> dict[str, str]:
+    pinned = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pinned[name.lower()] = version
+    return pinned
+
+
+def conda_packages() -> dict[str, str]:
+    packages = {}
+    text = (ROOT / "environment.yml").read_text()
+    for line in text[text.index("dependencies:") :].splitlines():
+        match = re.fullmatch(r"  - ([A-Za-z0-9_.-]+)(?:=(\S+))?", line)
+        if match:
+            packages[match.group(1).lower()] = match.group(2) or ""
+    return packages
+
+
+def test_every_requirement_is_pinned_exactly():
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        assert not line or re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", line), line
+    assert pins()["torch"] == "2.13.0"
+
+
+def test_environment_yml_names_the_same_packages_and_versions():
+    conda = conda_packages()
+    expected = {CONDA_NAMES.get(name, name): version for name, version in pins().items()}
+    assert {name: conda[name] for name in expected if name in conda} == expected
+    assert set(conda) - set(expected) == CONDA_ONLY
+    assert conda["python"] == "3.11"
+    assert "--editable ." in (ROOT / "environment.yml").read_text()
+
+
+def test_pyproject_bounds_admit_the_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["requires-python"] == ">=3.10,<3.14"
+    declared = {re.split(r"[<>=!]", spec)[0].lower() for spec in project["dependencies"]}
+    declared |= {re.split(r"[<>=!]", spec)[0].lower() for spec in project["optional-dependencies"]["test"]}
+    assert declared == set(pins()) - {"setuptools"}
+    assert "torch>=2.2" in project["dependencies"]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert commands == ["make test"]
+    assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_readme_lists_every_chapter():
+    readme = (ROOT / "README.md").read_text()
+    for source in sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py")):
+        assert f"notebooks/{source.stem}.ipynb" in readme, f"README does not list {source.stem}"
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_is_clean():
+    codespell = Path(sys.executable).parent / "codespell"
+    result = subprocess.run([str(codespell)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
