@@ -160,3 +160,30 @@ class TestSameValues:
         assert same_values(2.0000001, 2.0) is None
         assert "expected 2" in same_values(3.0, 2.0)
         assert "value 1 of the tuple" in same_values((1, np.ones(2)), (1, np.zeros(2)))
+
+
+def test_same_values_for_booleans_strings_and_dicts():
+    assert same_values(np.bool_(True), True) is None
+    assert "expected True" in same_values(1, True)
+    assert same_values("abc", "abc") is None
+    assert "expected 'abc'" in same_values(b"abc", "abc")
+    assert "missing" in same_values({"a": 1}, {"a": 1, "b": 2})
+    assert "at key 'a'" in same_values({"a": 2}, {"a": 1})
+
+
+def test_summary_reports_progress_and_asserts_under_the_test_suite(monkeypatch, capsys):
+    from course_utils.checks import summary
+
+    monkeypatch.setattr("course_utils.checks.core._OUTCOMES", {})
+    chapter = next(iter(ALL.values())).chapter
+    first = next(ex for ex in ALL.values() if ex.chapter == chapter)
+    first.check(_as_learner(first.reference))
+    outcomes = summary(chapter)
+    assert outcomes[first.id] == "passed"
+    assert f"{chapter}: 1 of" in capsys.readouterr().out
+    monkeypatch.setenv(EXPECT_ENV_VAR, "passed")
+    assert sum(ex.chapter == chapter for ex in ALL.values()) > 1, "this test needs a chapter of two exercises"
+    with pytest.raises(AssertionError, match="not checked"):
+        summary(chapter)
+    with pytest.raises(KeyError, match="No exercises"):
+        summary("ch99")

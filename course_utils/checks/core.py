@@ -111,8 +111,11 @@ def same_values(got: Any, want: Any, *, atol: float = 1e-6, rtol: float = 1e-5) 
             if problem:
                 return f"at key {key!r}: {problem}"
         return None
-    if isinstance(want, (bool, str)) or want is None:
-        return None if got == want and type(got) is type(want) else f"expected {want!r}, got {describe(got)}"
+    if isinstance(want, (bool, np.bool_)):
+        same = isinstance(got, (bool, np.bool_)) and bool(got) == bool(want)
+        return None if same else f"expected {bool(want)}, got {describe(got)}"
+    if isinstance(want, str) or want is None:
+        return None if isinstance(got, type(want)) and got == want else f"expected {want!r}, got {describe(got)}"
     if isinstance(want, (int, float, np.number)):
         try:
             number = float(to_numpy(got)) if np.size(to_numpy(got)) == 1 else None
