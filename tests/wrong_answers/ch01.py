@@ -2,6 +2,62 @@
 
 import numpy as np
 
+
+def _errors(sizes, prices, weight, bias):
+    return weight * sizes + bias - prices
+
+
+def _gradients_wrong_sign(sizes, prices, weight, bias):
+    errors = prices - (weight * sizes + bias)  # target minus prediction: the sign is flipped
+    return float(np.mean(2 * errors * sizes)), float(np.mean(2 * errors))
+
+
+def _gradients_without_two(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.mean(errors * sizes)), float(np.mean(errors))
+
+
+def _gradients_summed(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.sum(2 * errors * sizes)), float(np.sum(2 * errors))
+
+
+def _gradients_bias_times_size(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.mean(2 * errors * sizes)), float(np.mean(2 * errors * sizes))
+
+
+def _gradients_swapped(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.mean(2 * errors)), float(np.mean(2 * errors * sizes))
+
+
+def _reference_gradients(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.mean(2 * errors * sizes)), float(np.mean(2 * errors))
+
+
+def _step_uphill(sizes, prices, weight, bias, learning_rate):
+    d_weight, d_bias = _reference_gradients(sizes, prices, weight, bias)
+    return weight + learning_rate * d_weight, bias + learning_rate * d_bias
+
+
+def _step_without_learning_rate(sizes, prices, weight, bias, learning_rate):
+    d_weight, d_bias = _reference_gradients(sizes, prices, weight, bias)
+    return weight - d_weight, bias - d_bias
+
+
+def _step_weight_only(sizes, prices, weight, bias, learning_rate):
+    d_weight, _ = _reference_gradients(sizes, prices, weight, bias)
+    return weight - learning_rate * d_weight, bias
+
+
+def _step_missing_two(sizes, prices, weight, bias, learning_rate):
+    # a step built on gradients without the factor 2: half the step; no listed mistake explains it exactly
+    d_weight, d_bias = _gradients_without_two(sizes, prices, weight, bias)
+    return weight - learning_rate * d_weight, bias - learning_rate * d_bias
+
+
 WRONG_ANSWERS = {
     "ch01.predict": [
         (lambda sizes, weight, bias: weight * sizes, "forget to add the bias"),
@@ -13,5 +69,33 @@ WRONG_ANSWERS = {
         (lambda p, t: float(np.mean(np.abs(p - t))), "absolute"),
         (lambda p, t: float(np.mean(p - t) ** 2), "before averaging"),
         (lambda p, t: float(np.mean((p - t) ** 3)), "Subtract, square"),
+    ],
+    "ch01.gradients": [
+        (_gradients_wrong_sign, "wrong sign"),
+        (_gradients_without_two, "factor 2"),
+        (_gradients_summed, "np.mean, not np.sum"),
+        (_gradients_bias_times_size, "d_bias has no size"),
+        (_gradients_swapped, "swapped"),
+    ],
+    "ch01.gradient_descent_step": [
+        (_step_uphill, "uphill"),
+        (_step_without_learning_rate, "ignores the learning rate"),
+        (_step_weight_only, "bias did not move"),
+        (_step_missing_two, "learning_rate * gradient"),
+    ],
+    "ch01.standardize": [
+        (lambda v: (v / np.std(v), float(np.mean(v)), float(np.std(v))), "subtract the mean"),
+        (lambda v: ((v - np.mean(v)) / np.var(v), float(np.mean(v)), float(np.var(v))), "not the variance"),
+        (
+            lambda v: ((v - np.mean(v)) / np.std(v, ddof=1), float(np.mean(v)), float(np.std(v, ddof=1))),
+            "divides by n",
+        ),
+        (lambda v: (v - np.mean(v), float(np.mean(v)), float(np.std(v))), "np.std"),
+    ],
+    "ch01.unscale": [
+        (lambda w, b, m, s: (w * s, b - w * s * m), "not weight * std"),
+        (lambda w, b, m, s: (w / s, b), "base price must change"),
+        (lambda w, b, m, s: (w / s, b + w / s * m), "sign of the shift"),
+        (lambda w, b, m, s: (w, b - w * m), "Multiply out"),
     ],
 }
