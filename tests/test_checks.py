@@ -67,7 +67,7 @@ def test_reference_passes(exercise_id, capsys):
     exercise = ALL[exercise_id]
     learner = _as_learner(exercise.reference)
     assert exercise.check(learner) is learner
-    assert "✅" in capsys.readouterr().out
+    assert "✔" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("exercise_id", ALL)

@@ -198,7 +198,7 @@ class Exercise:
         """Check ``learner_fn`` and return the function later cells should use (see the module docstring)."""
         if learner_fn is self.reference:
             print(
-                f"⏳ {self.id}: `{self.name}` is still the course's reference solution, which the check put in "
+                f"○ {self.id}: `{self.name}` is still the course's reference solution, which the check put in "
                 f"place while your version was unfinished. Run the cell that defines your `{self.name}` first, "
                 f"then this check again."
             )
@@ -206,7 +206,7 @@ class Exercise:
         if not callable(learner_fn):
             self._record(FAILED, None)
             raise CheckFailed(
-                f"❌ {self.id}: expected the function `{self.name}`, got {describe(learner_fn)}. "
+                f"✘ {self.id}: expected the function `{self.name}`, got {describe(learner_fn)}. "
                 f"Pass the function itself, without calling it: check(..., {self.name})."
             )
         try:
@@ -218,12 +218,12 @@ class Exercise:
                 self._check_cases(learner_fn, cases)
                 count = f" on all {len(cases)} test inputs"
         except _Unfinished:
-            print(f"⏳ {self.id} is not done yet: the cells below use the reference solution until it is.")
+            print(f"○ {self.id} is not done yet: the cells below use the reference solution until it is.")
             return self._record(UNFINISHED, self.reference)
         except CheckFailed as failure:
             self._record(FAILED, None)
-            raise CheckFailed(f"❌ {self.id} ({self.title}): {failure}") from None
-        print(f"✅ {self.id} ({self.title}): correct{count}.")
+            raise CheckFailed(f"✘ {self.id} ({self.title}): {failure}") from None
+        print(f"✔ {self.id} ({self.title}): correct{count}.")
         return self._record(PASSED, learner_fn)
 
     def _check_cases(self, learner_fn: Callable[..., Any], cases: Sequence[Case]) -> None:
@@ -335,7 +335,8 @@ def summary(chapter: str) -> dict[str, str]:
     outcomes = {key: _OUTCOMES.get(key, "not checked") for key in chapter_exercises}
     done = sum(outcome == PASSED for outcome in outcomes.values())
     print(f"{chapter}: {done} of {len(outcomes)} exercises done.")
-    symbols = {PASSED: "✅ done", UNFINISHED: "⏳ not done yet", FAILED: "❌ not right yet"}
+    # symbols that the common monospace fonts (DejaVu Sans Mono on most Linux hubs) have; emoji often show as boxes
+    symbols = {PASSED: "✔ done", UNFINISHED: "○ not done yet", FAILED: "✘ not right yet"}
     for key, outcome in outcomes.items():
         ex = chapter_exercises[key]
         print(f"  {symbols.get(outcome, '·  not checked')}  {key}  {ex.title} (difficulty {ex.difficulty})")
