@@ -20,7 +20,9 @@ from tools.build_notebooks import (
 )
 
 SOURCES = sources()
-COMMITTED = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+COMMITTED = sorted(
+    path for path in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts
+)  # JupyterLab's autosaves are not the course's notebooks
 
 
 def test_there_are_chapters():

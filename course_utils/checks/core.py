@@ -227,19 +227,30 @@ class Exercise:
         return self._record(PASSED, learner_fn)
 
     def _check_cases(self, learner_fn: Callable[..., Any], cases: Sequence[Case]) -> None:
-        results = []
-        for case in cases:
+        # Cases run in the author's order and the first wrong one is reported: put the cases that tell the
+        # mistakes apart first (a square matrix before the non-square one that makes a transposed one crash).
+        for index, case in enumerate(cases):
             want = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            results.append((case, call_learner(learner_fn, case), want))
-        failures = [(case, got, problem) for case, got, want in results if (problem := self.compare(got, want))]
-        if not failures:
-            return
-        case, got, problem = failures[0]
-        # Name the mistake that explains every answer; one that explains only this input comes second
-        # (on a single input, two mistakes can give the same number: weight * size * bias with bias 1).
-        advice = next((m.advice for m in self.mistakes if all(self._matches(m, c, g) for c, g, _ in results)), None)
-        advice = advice or next((m.advice for m in self.mistakes if self._matches(m, case, got)), self.hint)
-        raise CheckFailed(f"on {case.label}, {problem}.\nLook at: {advice}")
+            got = call_learner(learner_fn, case)
+            problem = self.compare(got, want)
+            if problem:
+                advice = self._diagnose(learner_fn, case, got, cases[index + 1 :])
+                raise CheckFailed(f"on {case.label}, {problem}.\nLook at: {advice}")
+
+    def _diagnose(self, learner_fn: Callable[..., Any], case: Case, got: Any, later: Sequence[Case]) -> str:
+        """The advice of the mistake that explains the learner's answer, or the exercise's hint."""
+        suspects = [mistake for mistake in self.mistakes if self._matches(mistake, case, got)]
+        # On one input two mistakes can give the same number (weight * size * bias with a bias of 1):
+        # the later inputs, as far as the learner's code gets through them, tell them apart.
+        for later_case in later:
+            if len(suspects) < 2:
+                break
+            try:
+                later_got = learner_fn(*copy.deepcopy(later_case.args), **copy.deepcopy(later_case.kwargs))
+            except Exception:  # noqa: BLE001 - the answer on this input is already wrong; stop looking
+                break
+            suspects = [m for m in suspects if self._matches(m, later_case, later_got)] or suspects
+        return suspects[0].advice if suspects else self.hint
 
     def _matches(self, mistake: Mistake, case: Case, got: Any) -> bool:
         try:
