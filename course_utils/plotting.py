@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 _STYLE = {
@@ -56,3 +57,143 @@ def plot_losses(
         axes.plot(eval_steps, eval_losses, color=COLORS[1], marker="o", label="held-out")
     axes.legend()
     return axes
+
+
+def draw_network(
+    layer_sizes: Sequence[int],
+    *,
+    weights: Sequence[np.ndarray] | None = None,
+    node_labels: Sequence[Sequence[str]] | None = None,
+    layer_names: Sequence[str] | None = None,
+    title: str = "",
+    axes: plt.Axes | None = None,
+) -> plt.Axes:
+    """Draw a fully connected network: a column of circles per layer, a line from every neuron to the next layer's.
+
+    ``weights[l]``, if given, is layer ``l``'s weight matrix of shape ``(layer_sizes[l + 1], layer_sizes[l])``
+    (row ``i`` feeds neuron ``i``, as in ``torch.nn.Linear``): blue lines are positive weights, red ones
+    negative, thicker is larger; on small layers each line carries its number. ``node_labels[l]`` writes
+    a text in each circle of layer ``l``.
+    """
+    sizes = [int(size) for size in layer_sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"A network needs at least two layers of at least one neuron each, got {list(layer_sizes)}.")
+    if weights is not None:
+        if len(weights) != len(sizes) - 1:
+            raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight matrices, got {len(weights)}.")
+        weights = [np.asarray(matrix, dtype=float) for matrix in weights]
+        for index, matrix in enumerate(weights):
+            if matrix.shape != (sizes[index + 1], sizes[index]):
+                raise ValueError(
+                    f"weights[{index}] must have shape {(sizes[index + 1], sizes[index])} (one row per neuron of "
+                    f"the next layer), got {matrix.shape}."
+                )
+    if node_labels is not None and [len(labels) for labels in node_labels] != sizes:
+        raise ValueError(f"node_labels must give one text per neuron: layer sizes are {sizes}.")
+    tallest = max(sizes)
+    if axes is None:
+        use_course_style()
+        _, axes = plt.subplots(figsize=(2.2 * len(sizes) + 1, min(0.45 * tallest + 1.5, 8)))
+    # every layer is a column of evenly spaced neurons, centred on the tallest layer's middle
+    heights = [(tallest - 1) / 2 + (size - 1) / 2 - np.arange(size) for size in sizes]
+    largest = max((np.abs(matrix).max() for matrix in weights), default=1.0) if weights is not None else 1.0
+    for layer in range(len(sizes) - 1):
+        annotate = weights is not None and sizes[layer] * sizes[layer + 1] <= 16
+        for target in range(sizes[layer + 1]):
+            for source in range(sizes[layer]):
+                start, end = (layer, heights[layer][source]), (layer + 1, heights[layer + 1][target])
+                if weights is None:
+                    axes.plot(*zip(start, end, strict=True), color="grey", linewidth=0.8, zorder=1)
+                    continue
+                value = weights[layer][target, source]
+                colour = COLORS[0] if value >= 0 else COLORS[3]
+                width = 0.5 + 3.0 * abs(value) / (largest or 1.0)
+                axes.plot(*zip(start, end, strict=True), color=colour, linewidth=width, alpha=0.7, zorder=1)
+                if annotate:
+                    # a third of the way along, where lines from one neuron are still apart
+                    x = start[0] + 0.3 * (end[0] - start[0])
+                    y = start[1] + 0.3 * (end[1] - start[1])
+                    axes.text(
+                        x,
+                        y,
+                        f"{value:.2f}",
+                        fontsize=8,
+                        color=colour,
+                        ha="center",
+                        va="center",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+                        zorder=2,
+                    )
+    for layer, column in enumerate(heights):
+        small = tallest > 6  # small circles: the first and last layers' texts go beside them, not inside
+        axes.scatter(
+            np.full(len(column), layer), column, s=300 if small else 900, c="white", edgecolors="black", zorder=3
+        )
+        if node_labels is not None:
+            for y, text in zip(column, node_labels[layer], strict=True):
+                if small and layer == 0:
+                    axes.text(layer - 0.1, y, text, ha="right", va="center", fontsize=10, zorder=4)
+                elif small and layer == len(sizes) - 1:
+                    axes.text(layer + 0.1, y, text, ha="left", va="center", fontsize=10, zorder=4)
+                else:
+                    axes.text(layer, y, text, ha="center", va="center", fontsize=9, zorder=4)
+    if layer_names is not None:
+        for layer, name in enumerate(layer_names):
+            axes.text(layer, -0.9, name, ha="center", va="top", fontsize=11)
+    axes.set_xlim(-0.7, len(sizes) - 0.3)
+    axes.set_ylim(-1.5, tallest - 0.4)
+    axes.set_title(title)
+    axes.axis("off")
+    return axes
+
+
+def plot_matrices(
+    matrices: Sequence[np.ndarray],
+    titles: Sequence[str],
+    operators: Sequence[str] = (),
+    *,
+    decimals: int | Sequence[int] = 1,
+) -> plt.Figure:
+    """Draw matrices side by side as coloured grids with their numbers, e.g. ``W``, ``x`` and ``W @ x``.
+
+    A 1-D array is drawn as a column (a vector). ``operators`` are the symbols written between neighbours
+    (``["@", "="]``). Blue is positive and red negative; each matrix has its own colour scale, so that small
+    weights beside large inputs still show their pattern. ``decimals`` is how many decimals to print: one
+    number for all the matrices, or one per matrix.
+    """
+    grids = [np.asarray(matrix, dtype=float) for matrix in matrices]
+    grids = [grid[:, None] if grid.ndim == 1 else grid for grid in grids]
+    if not grids or any(grid.ndim != 2 for grid in grids):
+        raise ValueError("Give one or more matrices (2-D) or vectors (1-D) to draw.")
+    if len(titles) != len(grids):
+        raise ValueError(f"Give one title per matrix: {len(grids)} matrices, {len(titles)} titles.")
+    decimals = [decimals] * len(grids) if isinstance(decimals, int) else list(decimals)
+    if len(decimals) != len(grids):
+        raise ValueError(f"Give decimals as one number, or one per matrix: {len(grids)} matrices, {len(decimals)}.")
+    if operators and len(operators) != len(grids) - 1:
+        raise ValueError(f"Give one operator between each pair of matrices: {len(grids) - 1}, got {len(operators)}.")
+    use_course_style()
+    widths = [grid.shape[1] + 0.6 for grid in grids]
+    height = max(grid.shape[0] for grid in grids)
+    figure, all_axes = plt.subplots(
+        1,
+        len(grids),
+        figsize=(0.55 * sum(widths) + 1.2 * len(grids), 0.5 * height + 1.3),
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
+    for axes, grid, title, places in zip(all_axes[0], grids, titles, decimals, strict=True):
+        scale = float(np.abs(grid).max()) or 1.0
+        axes.imshow(grid, cmap="RdBu", vmin=-1.6 * scale, vmax=1.6 * scale)  # 1.6: pale enough to read the numbers
+        if grid.size <= 100:
+            for (row, column), value in np.ndenumerate(grid):
+                axes.text(column, row, f"{value:.{places}f}", ha="center", va="center", fontsize=8)
+        axes.set_title(title, fontsize=10)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.grid(False)
+    figure.tight_layout()
+    for index, symbol in enumerate(operators):
+        left, right = all_axes[0][index].get_position(), all_axes[0][index + 1].get_position()
+        figure.text((left.x1 + right.x0) / 2, 0.5 * (left.y0 + left.y1), symbol, ha="center", va="center", fontsize=16)
+    return figure

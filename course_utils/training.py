@@ -82,3 +82,42 @@ def train(
     model.eval()
     history.seconds = time.perf_counter() - start
     return history
+
+
+def epoch_batches(
+    inputs: torch.Tensor, targets: torch.Tensor, batch_size: int, generator: torch.Generator
+) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
+    """A ``next_batch()`` for :func:`train` that walks through the examples in epochs.
+
+    Each epoch shuffles the examples with ``generator`` (a CPU generator, so a seed gives the same batches on
+    any device) and hands them out ``batch_size`` at a time; the last batch of an epoch may be smaller. One
+    epoch is :func:`batches_per_epoch` calls: every example is seen once.
+    """
+    if len(inputs) != len(targets):
+        raise ValueError(f"Each input needs its target: got {len(inputs)} inputs and {len(targets)} targets.")
+    if len(inputs) == 0:
+        raise ValueError("There are no examples to make batches of.")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}.")
+    if not isinstance(generator, torch.Generator) or generator.device.type != "cpu":
+        raise TypeError("generator must be a CPU torch.Generator: make one with course_utils.cpu_generator(seed).")
+    count = len(inputs)
+    order = torch.empty(0, dtype=torch.long)
+    position = count  # start with a fresh shuffle
+
+    def next_batch() -> tuple[torch.Tensor, torch.Tensor]:
+        nonlocal order, position
+        if position >= count:
+            order, position = torch.randperm(count, generator=generator), 0
+        chosen = order[position : position + batch_size].to(inputs.device)
+        position += batch_size
+        return inputs[chosen], targets[chosen]
+
+    return next_batch
+
+
+def batches_per_epoch(count: int, batch_size: int) -> int:
+    """How many batches of ``batch_size`` it takes to see ``count`` examples once (the last may be smaller)."""
+    if count < 1 or batch_size < 1:
+        raise ValueError(f"count and batch_size must be at least 1, got count={count} and batch_size={batch_size}.")
+    return -(-count // batch_size)

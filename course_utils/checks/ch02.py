@@ -1,0 +1,443 @@
+"""Exercises of chapter 02, neural networks."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from course_utils.checks.core import Case, CheckFailed, Exercise, Mistake, call_learner, register, same_values
+from course_utils.solutions import ch02 as solutions
+from course_utils.training import train_step
+
+# The chapter's leaf (red, green, blue, volume in ml) and the weights of its first middle neuron (section 2.2).
+LEAF = np.array([32.0, 107.0, 56.0, 11.2])
+NEURON_WEIGHTS = np.array([0.10, -0.29, -0.07, 0.46])
+
+
+def _explains(mistake: Mistake, case: Case, got: Any) -> bool:
+    try:
+        wrong = mistake.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    except Exception:  # noqa: BLE001 - a mistake that cannot be computed on this input does not explain it
+        return False
+    return same_values(got, wrong) is None
+
+
+def _compare_in_order(
+    reference: Callable[..., Any], cases: Callable[[], Sequence[Case]], mistakes: Sequence[Mistake], hint: str
+) -> Callable[[Callable[..., Any]], None]:
+    """A custom check that tries the cases one by one and stops at the first wrong answer.
+
+    The standard check runs the learner's function on every case before comparing. For matrix products
+    that hides the most common mistake: a transposed weight matrix still runs on a square matrix (and
+    gives numbers the check can name) but crashes on the first non-square one. Trying the square cases
+    first, and stopping there, lets the message say "transposed" instead of quoting numpy's error.
+    """
+
+    def check(learner: Callable[..., Any]) -> None:
+        for case in cases():
+            got = call_learner(learner, case)
+            want = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            problem = same_values(got, want)
+            if problem:
+                advice = next((m.advice for m in mistakes if _explains(m, case, got)), hint)
+                raise CheckFailed(f"on {case.label}, {problem}.\nLook at: {advice}")
+
+    return check
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.relu
+
+
+def _relu_cases() -> list[Case]:
+    rng = np.random.default_rng(20)
+    return [
+        Case("[-2, -0.5, 0, 0.5, 3]", (np.array([-2.0, -0.5, 0.0, 0.5, 3.0]),)),
+        Case("a 2x3 matrix", (np.array([[1.5, -1.0, 0.25], [-0.25, 7.0, -3.0]]),)),
+        Case("100 random numbers between -5 and 5", (rng.uniform(-5, 5, 100),)),
+    ]
+
+
+register(
+    Exercise(
+        id="ch02.relu",
+        title="ReLU",
+        difficulty=1,
+        minutes=5,
+        hint="`np.maximum(a, b)` takes the larger of two numbers element by element, and works on whole arrays.",
+        reference=solutions.relu,
+        cases=_relu_cases,
+        mistakes=[
+            Mistake(
+                "numbers between 0 and 1 must stay as they are: ReLU is max(x, 0), not max(x, 1).",
+                lambda x: np.maximum(x, 1),
+            ),
+            Mistake("ReLU keeps positive numbers as they are; it does not cap them at 1.", lambda x: np.clip(x, 0, 1)),
+            Mistake(
+                "you returned whether each number is positive (1 or 0); return the number itself where it is.",
+                lambda x: (x > 0).astype(float),
+            ),
+            Mistake("negative numbers become 0, not positive: ReLU is not the absolute value.", np.abs),
+            Mistake(
+                "that keeps the negative numbers and zeros the positive ones: max, not min.", lambda x: np.minimum(x, 0)
+            ),
+        ],
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.neuron
+
+
+def _neuron_cases() -> list[Case]:
+    rng = np.random.default_rng(21)
+    return [
+        Case("the leaf of section 2.2 with its weights and bias 0.25 (a negative sum)", (LEAF, NEURON_WEIGHTS, 0.25)),
+        Case(
+            "inputs [1, 2, 3], weights [0.5, -1, 2] and bias -2",
+            (np.array([1.0, 2.0, 3.0]), np.array([0.5, -1, 2]), -2.0),
+        ),
+        Case("inputs [3, 1], weights [2, 0.5] and bias -1.5", (np.array([3.0, 1.0]), np.array([2.0, 0.5]), -1.5)),
+        Case("inputs [1, 1], weights [1, -3] and bias 1.5", (np.array([1.0, 1.0]), np.array([1.0, -3.0]), 1.5)),
+        Case("8 random inputs and weights, bias 4", (rng.normal(size=8), rng.normal(size=8), 4.0)),
+    ]
+
+
+def _weighted_sum(inputs: np.ndarray, weights: np.ndarray) -> float:
+    return float(np.sum(inputs * weights))
+
+
+register(
+    Exercise(
+        id="ch02.neuron",
+        title="One neuron",
+        difficulty=1,
+        minutes=5,
+        hint="`inputs * weights` multiplies pair by pair and `np.sum` adds the products up; then add the bias, "
+        "and only then apply your `relu`.",
+        reference=solutions.neuron,
+        cases=_neuron_cases,
+        mistakes=[
+            Mistake("did you forget to add the bias?", lambda x, w, b: max(_weighted_sum(x, w), 0.0)),
+            Mistake(
+                "the activation is missing: apply relu to the weighted sum plus the bias.",
+                lambda x, w, b: _weighted_sum(x, w) + b,
+            ),
+            Mistake(
+                "add the bias before ReLU, not after: relu(sum + bias).",
+                lambda x, w, b: max(_weighted_sum(x, w), 0) + b,
+            ),
+            Mistake(
+                "add the products up; their mean is a different number.",
+                lambda x, w, b: max(float(np.mean(x * w)) + b, 0.0),
+            ),
+        ],
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.layer_forward
+
+
+def _layer_cases() -> list[Case]:
+    rng = np.random.default_rng(22)
+    # square weight matrices come first: a transposed matrix runs there and the check can name it
+    return [
+        Case(
+            "2 neurons with 2 inputs each: weights [[1, 2], [-3, 0.5]], bias [0.5, -1], inputs [2, 1]",
+            (np.array([2.0, 1.0]), np.array([[1.0, 2.0], [-3.0, 0.5]]), np.array([0.5, -1.0])),
+        ),
+        Case("3 neurons with 3 random inputs each", (rng.normal(size=3), rng.normal(size=(3, 3)), rng.normal(size=3))),
+        Case(
+            "the middle layer of section 2.2: 3 neurons, 4 inputs (weights of shape (3, 4))",
+            (
+                LEAF,
+                np.array([NEURON_WEIGHTS, [0.12, -0.05, 0.21, -0.3], [-0.36, -0.21, 0.4, 0.1]]),
+                np.array([0.25, 0, -1]),
+            ),
+        ),
+        Case("5 neurons with 3 random inputs each", (rng.normal(size=3), rng.normal(size=(5, 3)), rng.normal(size=5))),
+    ]
+
+
+_LAYER_MISTAKES = [
+    Mistake(
+        "the weight matrix is transposed: row i holds neuron i's weights, so the product is `weights @ inputs` "
+        "(`inputs @ weights` multiplies by columns).",
+        lambda x, w, b: x @ w + b,
+    ),
+    Mistake("did you forget to add the bias?", lambda x, w, b: w @ x),
+    Mistake(
+        "a layer here is only the weighted sums plus the bias: leave ReLU out (the network applies it between layers).",
+        lambda x, w, b: np.maximum(w @ x + b, 0),
+    ),
+    Mistake(
+        "`*` multiplies element by element; the matrix product `@` also adds up each row's products.",
+        lambda x, w, b: w * x + b,
+    ),
+]
+_LAYER_HINT = (
+    "Row i of `weights` holds neuron i's weights, so `weights @ inputs` is every neuron's weighted sum at once; "
+    "then add `bias`."
+)
+
+register(
+    Exercise(
+        id="ch02.layer_forward",
+        title="A layer is a matrix-vector product",
+        difficulty=2,
+        minutes=10,
+        hint=_LAYER_HINT,
+        reference=solutions.layer_forward,
+        custom=_compare_in_order(solutions.layer_forward, _layer_cases, _LAYER_MISTAKES, _LAYER_HINT),
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.mlp_forward
+
+
+def _mlp_cases() -> list[Case]:
+    rng = np.random.default_rng(24)
+
+    def random_case(label: str, batch: int, n_in: int, n_hidden: int, n_out: int) -> Case:
+        shapes = [(batch, n_in), (n_hidden, n_in), (n_hidden,), (n_out, n_hidden), (n_out,)]
+        return Case(label, tuple(rng.normal(size=shape) for shape in shapes))
+
+    # square matrices first, so that a transposed one runs and can be named (see _compare_in_order)
+    return [
+        Case(
+            "3 examples, 3 inputs, 3 hidden neurons, 3 outputs (every matrix 3x3)",
+            (
+                np.array([[1.0, 2.0, 0.5], [-1.0, 0.5, 2.0], [0.0, -2.0, 1.0]]),
+                np.array([[1.0, -1.0, 0.5], [0.5, 2.0, -1.0], [-2.0, 0.0, 1.0]]),
+                np.array([0.5, -1.0, 0.25]),
+                np.array([[1.0, 2.0, -1.0], [-0.5, 1.0, 1.0], [2.0, -1.0, 0.5]]),
+                np.array([-1.0, 0.5, 0.0]),
+            ),
+        ),
+        random_case("4 random examples with 4 inputs each, 4 hidden neurons, 4 outputs", 4, 4, 4, 4),
+        random_case("5 random examples with 4 inputs each, 3 hidden neurons, 2 outputs", 5, 4, 3, 2),
+        random_case("8 random examples with 4 inputs each, 16 hidden neurons, 2 outputs", 8, 4, 16, 2),
+    ]
+
+
+def _linear(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return x @ w.T + b
+
+
+_MLP_MISTAKES = [
+    Mistake(
+        "the hidden layer needs its ReLU: without it the two layers are one linear map (section 2.5).",
+        lambda x, w1, b1, w2, b2: _linear(_linear(x, w1, b1), w2, b2),
+    ),
+    Mistake(
+        "the output layer has no ReLU: the outputs are scores and may be negative.",
+        lambda x, w1, b1, w2, b2: np.maximum(_linear(np.maximum(_linear(x, w1, b1), 0), w2, b2), 0),
+    ),
+    Mistake(
+        "a weight matrix is transposed: with one example per row, a layer is `inputs @ weights.T + bias`.",
+        lambda x, w1, b1, w2, b2: np.maximum(x @ w1 + b1, 0) @ w2 + b2,
+    ),
+    Mistake(
+        "a weight matrix is transposed: with one example per row, a layer is `inputs @ weights.T + bias`.",
+        lambda x, w1, b1, w2, b2: _linear(np.maximum(x @ w1 + b1, 0), w2, b2),
+    ),
+    Mistake(
+        "a weight matrix is transposed: with one example per row, a layer is `inputs @ weights.T + bias`.",
+        lambda x, w1, b1, w2, b2: np.maximum(_linear(x, w1, b1), 0) @ w2 + b2,
+    ),
+    Mistake(
+        "add bias1 before ReLU, not after: relu(inputs @ weights1.T + bias1).",
+        lambda x, w1, b1, w2, b2: _linear(np.maximum(x @ w1.T, 0) + b1, w2, b2),
+    ),
+    Mistake(
+        "did you forget a bias? Each layer adds its own.",
+        lambda x, w1, b1, w2, b2: np.maximum(x @ w1.T, 0) @ w2.T + b2,
+    ),
+    Mistake(
+        "did you forget a bias? Each layer adds its own.",
+        lambda x, w1, b1, w2, b2: np.maximum(_linear(x, w1, b1), 0) @ w2.T,
+    ),
+]
+_MLP_HINT = (
+    "Two layers, each `inputs @ weights.T + bias` for a batch with one example per row, and `relu` between "
+    "them, not after the last."
+)
+
+register(
+    Exercise(
+        id="ch02.mlp_forward",
+        title="A small network on a batch",
+        difficulty=2,
+        minutes=15,
+        hint=_MLP_HINT,
+        reference=solutions.mlp_forward,
+        custom=_compare_in_order(solutions.mlp_forward, _mlp_cases, _MLP_MISTAKES, _MLP_HINT),
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.accuracy
+
+
+def _accuracy_cases() -> list[Case]:
+    generator = torch.Generator().manual_seed(25)
+    return [
+        Case(
+            "4 examples, 3 of them right",
+            (torch.tensor([[2.0, 1.0], [0.5, 3.0], [1.0, -1.0], [0.0, 0.2]]), torch.tensor([0, 1, 1, 1])),
+        ),
+        Case("2 examples, both right", (torch.tensor([[-1.0, 1.0], [4.0, 3.0]]), torch.tensor([1, 0]))),
+        Case(
+            "50 random examples of 3 classes",
+            (torch.randn(50, 3, generator=generator), torch.randint(0, 3, (50,), generator=generator)),
+        ),
+    ]
+
+
+register(
+    Exercise(
+        id="ch02.accuracy",
+        title="Accuracy",
+        difficulty=1,
+        minutes=5,
+        hint="`scores.argmax(dim=1)` is each example's answer; compare it with `labels` and take the mean of the "
+        "matches (as floats).",
+        reference=solutions.accuracy,
+        cases=_accuracy_cases,
+        mistakes=[
+            Mistake(
+                "you counted the right answers; accuracy is the fraction right (divide by the number of examples).",
+                lambda s, y: float((s.argmax(dim=1) == y).sum()),
+            ),
+            Mistake(
+                "the network's answer is the class with the largest score: argmax, not argmin.",
+                lambda s, y: (s.argmin(dim=1) == y).float().mean().item(),
+            ),
+            Mistake(
+                "give the accuracy as a fraction between 0 and 1, not a percentage.",
+                lambda s, y: 100 * (s.argmax(dim=1) == y).float().mean().item(),
+            ),
+        ],
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.train_step
+
+
+def _small_training_problem() -> tuple[torch.nn.Module, Callable, torch.optim.Optimizer, list]:
+    """A small seeded network, its loss and optimizer, and two batches to take two steps on."""
+    generator = torch.Generator().manual_seed(26)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(torch.randn(parameter.shape, generator=generator))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = [
+        (torch.randn(8, 3, generator=generator), torch.randint(0, 2, (8,), generator=generator)) for _ in range(2)
+    ]
+    return model, torch.nn.functional.cross_entropy, optimizer, batches
+
+
+def _two_steps(step_fn: Callable[..., Any]) -> Callable[..., tuple[list, list]]:
+    """``step_fn`` taken twice, recording what it returns and the weights after each step."""
+
+    @functools.wraps(step_fn)
+    def run(model, loss_fn, optimizer, batches):
+        returned, weights = [], []
+        for inputs, targets in batches:
+            returned.append(step_fn(model, loss_fn, optimizer, inputs, targets))
+            weights.append([parameter.detach().clone() for parameter in model.parameters()])
+        return returned, weights
+
+    return run
+
+
+def _same_weights(got: list[torch.Tensor], want: list[torch.Tensor]) -> bool:
+    return all(torch.allclose(g, w, atol=1e-6, rtol=1e-5) for g, w in zip(got, want, strict=True))
+
+
+def _check_train_step(learner: Callable[..., Any]) -> None:
+    """Take two steps with the learner's ``train_step`` and two with the reference, from the same start.
+
+    Two steps, because a missing ``optimizer.zero_grad()`` changes nothing in the first step (the gradients
+    start empty) and only shows in the second, where the old gradients add to the new. The returned loss
+    must be a plain number: a tensor is refused, because ``train`` keeps every step's loss in its history,
+    and a loss tensor holds on to the whole computation that made it.
+    """
+    problem = _small_training_problem()
+    initial = [parameter.detach().clone() for parameter in problem[0].parameters()]
+    case = Case("two steps on a small network", problem)
+    got_losses, got_weights = call_learner(_two_steps(learner), case)
+    want_losses, want_weights = _two_steps(train_step)(*copy.deepcopy(problem))
+
+    # the loss on the first batch after one step: what a step that measures too late returns
+    model, loss_fn, optimizer, batches = copy.deepcopy(problem)
+    train_step(model, loss_fn, optimizer, *batches[0])
+    with torch.no_grad():
+        loss_after_step = loss_fn(model(batches[0][0]), batches[0][1]).item()
+
+    for step, returned in enumerate(got_losses, start=1):
+        if returned is None:
+            raise CheckFailed(f"step {step} returned None: did you forget to `return loss.item()`?")
+        if isinstance(returned, torch.Tensor):
+            raise CheckFailed(
+                f"step {step} returned a tensor ({_describe_tensor(returned)}): return `loss.item()`, a plain number. "
+                f"A loss tensor keeps its whole computation alive, and train() keeps every step's loss."
+            )
+    if same_values(got_losses[0], loss_after_step) is None and same_values(loss_after_step, want_losses[0]):
+        raise CheckFailed(
+            "step 1 returned the loss measured after the weights moved: return the loss computed before "
+            "optimizer.step(), the one that backward() used."
+        )
+    if problem_1 := same_values(got_losses[0], want_losses[0]):
+        raise CheckFailed(f"on step 1, {problem_1}.\nLook at: the loss is loss_fn(model(inputs), targets).")
+    if _same_weights(got_weights[0], initial):
+        raise CheckFailed(
+            "the weights did not change in step 1: call loss.backward() to find the gradients, then "
+            "optimizer.step() to move the weights (with optimizer.zero_grad() before backward, not between)."
+        )
+    if not _same_weights(got_weights[0], want_weights[0]):
+        raise CheckFailed(
+            "after step 1 the weights differ from one step of gradient descent: take exactly one "
+            "optimizer.step() after one loss.backward()."
+        )
+    if not _same_weights(got_weights[1], want_weights[1]):
+        raise CheckFailed(
+            "step 1 was right but step 2 moved the weights differently from gradient descent: gradients add up "
+            "in .grad from step to step. Call optimizer.zero_grad() at the start of each step."
+        )
+    if problem_2 := same_values(got_losses[1], want_losses[1]):
+        raise CheckFailed(f"on step 2, {problem_2}.\nLook at: the loss is loss_fn(model(inputs), targets).")
+
+
+def _describe_tensor(value: torch.Tensor) -> str:
+    grad = ", with requires_grad=True" if value.requires_grad else ""
+    return f"shape {tuple(value.shape)}{grad}"
+
+
+register(
+    Exercise(
+        id="ch02.train_step",
+        title="One training step in torch",
+        difficulty=2,
+        minutes=10,
+        hint="Four calls, in this order: the optimizer clears the old gradients, `loss_fn` compares "
+        "`model(inputs)` with `targets`, the loss finds its gradients, the optimizer moves the weights. "
+        "`loss.item()` turns a one-number tensor into a Python float.",
+        reference=train_step,
+        custom=_check_train_step,
+    )
+)
