@@ -1,0 +1,94 @@
+"""The bigram model: the next character predicted from the current one alone, by counting.
+
+Chapter 03 builds it on Shakespeare (exercises ``ch03.bigram_counts`` and ``ch03.bigram_nll`` are checked against
+the functions here). Its average negative log-likelihood on the held-out text, :func:`heldout_bigram_nll`, is
+the number every later model must beat; chapter 10's GPT compares itself with it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+
+from course_utils.data import shakespeare_split
+from course_utils.text import char_vocab, encode_array
+
+
+def bigram_counts(ids: Sequence[int], vocab_size: int) -> np.ndarray:
+    """Count the pairs of neighbours in ``ids``: ``counts[a, b]`` is how many times id ``b`` directly follows id
+    ``a``.
+
+    ``ids`` is a list or 1-D array of at least 2 whole numbers from 0 to ``vocab_size - 1``. Returns an integer
+    array of shape ``(vocab_size, vocab_size)``: row ``a`` is the current id, column ``b`` the next one, and all
+    the counts add up to ``len(ids) - 1``.
+
+    >>> bigram_counts([0, 1, 1], vocab_size=2)
+    array([[0, 1],
+           [0, 1]])
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or len(ids) < 2:
+        raise ValueError(f"bigram_counts needs a 1-D sequence of at least 2 ids, got shape {ids.shape}.")
+    if ids.min() < 0 or ids.max() >= vocab_size:
+        raise ValueError(
+            f"Ids must run from 0 to vocab_size - 1 = {vocab_size - 1}, got ids from {ids.min()} to {ids.max()}."
+        )
+    counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
+    # np.add.at adds 1 for every pair, repeats included; `counts[ids[:-1], ids[1:]] += 1` would add it only once
+    np.add.at(counts, (ids[:-1], ids[1:]), 1)
+    return counts
+
+
+def bigram_probabilities(counts: np.ndarray, smoothing: float = 1.0) -> np.ndarray:
+    """Turn counts into probabilities: row ``a`` becomes the distribution of the id that follows ``a``.
+
+    ``smoothing`` is added to every count first (add-one or Laplace smoothing when it is 1), so that a pair
+    never seen in training gets a small probability instead of 0. Returns a float array of the same shape as
+    ``counts``, each row adding up to 1.
+    """
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"counts must be a square matrix (vocab_size, vocab_size), got shape {counts.shape}.")
+    if smoothing < 0 or (counts < 0).any():
+        raise ValueError("Counts and smoothing must not be negative.")
+    smoothed = counts + smoothing
+    totals = smoothed.sum(axis=1, keepdims=True)
+    if (totals == 0).any():
+        raise ValueError(
+            f"{int((totals == 0).sum())} rows of counts are all zero (characters never followed by anything): "
+            f"use smoothing > 0 so that every row is a distribution."
+        )
+    return smoothed / totals
+
+
+def bigram_nll(probabilities: np.ndarray, ids: Sequence[int]) -> float:
+    """The bigram model's average negative log-likelihood of ``ids``, in nats per predicted id.
+
+    ``probabilities`` has shape ``(vocab_size, vocab_size)``; ``probabilities[a, b]`` is the probability that
+    ``b`` follows ``a``. Each of the ``len(ids) - 1`` pairs ``(ids[t], ids[t + 1])`` scores
+    ``-ln probabilities[ids[t], ids[t + 1]]``; the result is their mean (a natural log, as torch's
+    cross-entropy uses). A pair with probability 0 scores infinity.
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or len(ids) < 2:
+        raise ValueError(f"bigram_nll needs a 1-D sequence of at least 2 ids, got shape {ids.shape}.")
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    of_each_next = probabilities[ids[:-1], ids[1:]]  # the probability the model gave to what came next
+    with np.errstate(divide="ignore"):  # log(0) is -inf: a pair the model called impossible
+        return float(-np.mean(np.log(of_each_next)))
+
+
+@functools.cache
+def heldout_bigram_nll(smoothing: float = 1.0) -> float:
+    """The course's bar to beat: a character bigram's average negative log-likelihood on held-out Shakespeare.
+
+    Counts pairs of characters in the training part of :func:`course_utils.data.shakespeare_split`, smooths
+    them (add ``smoothing`` to every count), and scores the held-out part in nats per character. The
+    vocabulary is every character of the training text (the held-out text uses no other).
+    """
+    train_text, heldout_text = shakespeare_split()
+    vocab = char_vocab(train_text)
+    counts = bigram_counts(encode_array(train_text, vocab), len(vocab))
+    return bigram_nll(bigram_probabilities(counts, smoothing), encode_array(heldout_text, vocab))

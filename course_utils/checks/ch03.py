@@ -1,0 +1,444 @@
+"""Exercises of chapter 03, language as numbers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from course_utils.bigram import bigram_counts, bigram_nll
+from course_utils.checks.core import (
+    Case,
+    CheckFailed,
+    Exercise,
+    Mistake,
+    call_learner,
+    describe,
+    register,
+    same_values,
+)
+from course_utils.sampling import sample_next
+from course_utils.text import char_vocab, decode, encode, one_hot, sliding_windows
+
+RHYME_LINE = "Humpty Dumpty sat on a wall,\nHumpty Dumpty had a great fall."
+RHYME_VOCAB = char_vocab(RHYME_LINE)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.encode and ch03.decode
+
+
+def _encode_cases() -> list[Case]:
+    return [
+        Case('"hello" with the vocabulary e, h, l, o', ("hello", ["e", "h", "l", "o"])),
+        Case("a line of the rhyme with its own vocabulary", (RHYME_LINE, RHYME_VOCAB)),
+        Case('"cab" with an unsorted vocabulary [b, c, a]', ("cab", ["b", "c", "a"])),
+        Case("one character", ("a", ["a", "b"])),
+    ]
+
+
+register(
+    Exercise(
+        id="ch03.encode",
+        title="Text to ids",
+        difficulty=1,
+        minutes=5,
+        hint="Build a dict from each character to its position in `vocab` (`enumerate` gives both), then look up "
+        "every character of the text in it.",
+        reference=encode,
+        cases=_encode_cases,
+        mistakes=[
+            Mistake(
+                "ids start at 0: the first character of the vocabulary has id 0, not 1 (off by one).",
+                lambda text, vocab: [vocab.index(char) + 1 for char in text],
+            ),
+            Mistake(
+                "an id is the character's position in `vocab`, not its Unicode number (`ord`).",
+                lambda text, vocab: [ord(char) for char in text],
+            ),
+            Mistake(
+                "use the order of `vocab` as it is given; do not sort it again.",
+                lambda text, vocab: [sorted(vocab).index(char) for char in text],
+            ),
+        ],
+    )
+)
+
+
+def _decode_cases() -> list[Case]:
+    return [
+        Case("ids [1, 0, 2, 2, 3] with the vocabulary e, h, l, o", ([1, 0, 2, 2, 3], ["e", "h", "l", "o"])),
+        Case("the first line of the rhyme, encoded", (encode(RHYME_LINE, RHYME_VOCAB), RHYME_VOCAB)),
+        Case("ids in a numpy array", (np.array([2, 0, 1]), ["b", "c", "a"])),
+        Case("ids in a torch tensor", (torch.tensor([0, 1, 1, 0]), ["a", "b"])),
+    ]
+
+
+def _same_text(got: Any, want: str) -> str | None:
+    """Compare texts, and name a list of characters (a forgotten join) as such."""
+    if got is None:
+        return "it returned None: did you forget the `return` statement?"
+    if not isinstance(got, str):
+        return f"expected the string {want!r}, got {describe(got)}: return one string, glued with `''.join(...)`"
+    return None if got == want else f"expected {want!r}, got {got!r}"
+
+
+register(
+    Exercise(
+        id="ch03.decode",
+        title="Ids back to text",
+        difficulty=1,
+        minutes=4,
+        hint="Id `i` is the character `vocab[i]`; collect them in a list and glue them with `''.join(...)`. "
+        "`int(i)` turns a numpy or torch number into a plain one.",
+        reference=decode,
+        cases=_decode_cases,
+        compare=_same_text,
+        mistakes=[
+            Mistake(
+                "glue the characters with `''.join`, with nothing between them: you added separators.",
+                lambda ids, vocab: " ".join(vocab[int(i)] for i in ids),
+            ),
+            Mistake(
+                "id `i` is `vocab[i]`: ids start at 0, so do not subtract 1 (off by one).",
+                lambda ids, vocab: "".join(vocab[int(i) - 1] for i in ids),
+            ),
+        ],
+    )
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.one_hot
+
+
+def _one_hot_cases() -> list[Case]:
+    return [
+        Case("ids [2, 0, 1] with vocab_size 4", ([2, 0, 1], 4)),
+        Case("one id, 3, with vocab_size 5", ([3], 5)),
+        Case("a numpy array of ids of shape (2, 3) with vocab_size 6", (np.array([[0, 5, 2], [4, 4, 1]]), 6)),
+        Case("a tensor of ids [1, 1, 0] with vocab_size 2", (torch.tensor([1, 1, 0]), 2)),
+    ]
+
+
+def _same_float_tensor(got: Any, want: torch.Tensor) -> str | None:
+    """Compare values, and ask for a float tensor: the network that reads one-hot vectors takes nothing else."""
+    if isinstance(got, torch.Tensor) and not got.dtype.is_floating_point:
+        problem = same_values(got, want)
+        return (
+            problem or f"the values are right but the tensor holds {got.dtype}: a network needs floats, add `.float()`"
+        )
+    if got is not None and not isinstance(got, torch.Tensor):
+        problem = same_values(got, want)
+        return problem or f"the values are right, but return a torch tensor (got {type(got).__name__}): use `torch.eye`"
+    return same_values(got, want)
+
+
+def _as_ids(ids: Any) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(ids)).long()
+
+
+register(
+    Exercise(
+        id="ch03.one_hot",
+        title="One-hot vectors",
+        difficulty=2,
+        minutes=8,
+        hint="Row `i` of the identity matrix `torch.eye(vocab_size)` is the one-hot vector of id `i`, and indexing "
+        "a tensor with a tensor of ids picks those rows (the result keeps the shape of the ids, plus one axis).",
+        reference=one_hot,
+        cases=_one_hot_cases,
+        compare=_same_float_tensor,
+        mistakes=[
+            Mistake(
+                "the 1 of id `i` goes at position `i`; positions start at 0, so do not shift it (off by one).",
+                lambda ids, vocab_size: torch.eye(vocab_size)[_as_ids(ids) - 1],
+            ),
+            Mistake(
+                "one row per id and one column per character of the vocabulary: the shape is "
+                "(number of ids, vocab_size), not the transpose (pick rows of the identity, not columns).",
+                lambda ids, vocab_size: torch.eye(vocab_size)[:, _as_ids(ids)],
+            ),
+            Mistake(
+                "each vector has exactly vocab_size entries, one per id from 0 to vocab_size - 1.",
+                lambda ids, vocab_size: torch.eye(vocab_size + 1)[_as_ids(ids)],
+            ),
+            Mistake(
+                "keep the shape of `ids`: a (2, 3) array of ids gives a (2, 3, vocab_size) result, not a flat list "
+                "of vectors.",
+                lambda ids, vocab_size: torch.eye(vocab_size)[_as_ids(ids).flatten()],
+            ),
+        ],
+    )
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.sliding_windows
+
+
+def _window_cases() -> list[Case]:
+    rng = np.random.default_rng(3)
+    return [
+        Case("ids [5, 6, 7, 8] with context 2", ([5, 6, 7, 8], 2)),
+        Case("ids 0 to 9 with context 3", (list(range(10)), 3)),
+        Case("the rhyme's first line, encoded, with context 8", (encode(RHYME_LINE, RHYME_VOCAB), 8)),
+        Case("two ids with context 1 (exactly one example)", ([4, 2], 1)),
+        Case("30 random ids in a numpy array with context 5", (rng.integers(0, 9, 30), 5)),
+    ]
+
+
+def _windows(ids: Any, context: int, first: int, count: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.asarray(ids)
+    inputs = np.stack([ids[start : start + width] for start in range(count)])
+    return inputs, ids[first : first + count]
+
+
+register(
+    Exercise(
+        id="ch03.sliding_windows",
+        title="Training examples by a sliding window",
+        difficulty=2,
+        minutes=10,
+        hint="The window starts at 0, 1, 2, ... and stops when its target would run past the end: that is "
+        "`len(ids) - context` starts. Example `i` is `ids[i : i + context]` with target `ids[i + context]`.",
+        reference=sliding_windows,
+        cases=_window_cases,
+        mistakes=[
+            Mistake(
+                "the target is the id right after the window, `ids[i + context]`, not the last id inside it.",
+                lambda ids, c: _windows(ids, c, c - 1, len(ids) - c, c),
+            ),
+            Mistake(
+                "the target is the id right after the window, `ids[i + context]`: yours is one further on.",
+                lambda ids, c: _windows(ids, c, c + 1, len(ids) - c - 1, c),
+            ),
+            Mistake(
+                "a window holds `context` ids, `ids[i : i + context]`: yours holds one more, so it includes "
+                "its own target.",
+                lambda ids, c: _windows(ids, c, c, len(ids) - c - 1, c + 1),
+            ),
+            Mistake(
+                "the window can start at `len(ids) - context` places (0 up to `len(ids) - context - 1`): you "
+                "stopped one early and lost the last example.",
+                lambda ids, c: _windows(ids, c, c, len(ids) - c - 1, c),
+            ),
+        ],
+    )
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.bigram_counts
+
+
+def _counts_cases() -> list[Case]:
+    rng = np.random.default_rng(4)
+    return [
+        Case("ids [0, 1, 1, 2, 0, 1] with vocab_size 3", ([0, 1, 1, 2, 0, 1], 3)),
+        Case("the rhyme's first line, encoded", (encode(RHYME_LINE, RHYME_VOCAB), len(RHYME_VOCAB))),
+        Case("500 random ids in a numpy array with vocab_size 6", (rng.integers(0, 6, 500), 6)),
+        Case("two ids with vocab_size 4 (one pair)", ([3, 0], 4)),
+    ]
+
+
+def _counts_once_per_distinct_pair(ids: Any, vocab_size: int) -> np.ndarray:
+    ids = np.asarray(ids)
+    counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
+    counts[ids[:-1], ids[1:]] += 1  # the classic slip: a repeated index pair is incremented only once
+    return counts
+
+
+register(
+    Exercise(
+        id="ch03.bigram_counts",
+        title="Counting pairs of neighbours",
+        difficulty=2,
+        minutes=10,
+        hint="Start from `np.zeros((vocab_size, vocab_size), dtype=np.int64)`; each pair `(ids[t], ids[t + 1])` "
+        "adds 1 to `counts[ids[t], ids[t + 1]]`. A loop is fine for small inputs; `np.add.at(counts, (ids[:-1], "
+        "ids[1:]), 1)` does all pairs at once.",
+        reference=bigram_counts,
+        cases=_counts_cases,
+        mistakes=[
+            Mistake(
+                "rows are the current id and columns the next one: `counts[a, b]` counts `b` following `a`. Yours is "
+                "transposed.",
+                lambda ids, v: bigram_counts(ids, v).T,
+            ),
+            Mistake(
+                "a pair that occurs several times was counted once: `counts[ids[:-1], ids[1:]] += 1` with arrays of "
+                "indices adds 1 only once per distinct pair. Use `np.add.at(counts, (ids[:-1], ids[1:]), 1)` or a "
+                "loop.",
+                _counts_once_per_distinct_pair,
+            ),
+            Mistake(
+                "there are `len(ids) - 1` pairs, from `(ids[0], ids[1])` to `(ids[-2], ids[-1])`: you missed the last "
+                "one.",
+                lambda ids, v: bigram_counts(np.asarray(ids)[:-1], v) if len(ids) > 2 else np.zeros((v, v), int),
+            ),
+            Mistake(
+                "the text does not wrap around: the last id has no next id, so do not pair it with the first "
+                "(`np.roll` does that).",
+                lambda ids, v: bigram_counts(list(ids) + [ids[0]], v),
+            ),
+        ],
+    )
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.sample_next: a random draw, checked by its frequencies rather than draw by draw
+
+DRAWS = 3000
+MAX_DEVIATION = 5.0  # standard errors a frequency may stray from its probability: a right answer fails ~1e-6
+
+
+def _draw_many(learner_fn: Callable[..., Any], probabilities: torch.Tensor, seed: int, count: int) -> list[int]:
+    """``count`` draws with one generator seeded ``seed``, each validated as an id of ``probabilities``."""
+    generator = torch.Generator().manual_seed(seed)
+    first = call_learner(learner_fn, Case("a first draw", (probabilities.clone(), generator)))
+    draws = []
+    for index in range(count):
+        # call_learner copies its inputs, which would copy the generator too and repeat one draw: call directly
+        try:
+            drawn = first if index == 0 else learner_fn(probabilities.clone(), generator)
+        except Exception as error:  # noqa: BLE001 - any error in the learner's code is a wrong answer to report
+            raise CheckFailed(f"on draw {index + 1}, `sample_next` raised {type(error).__name__}: {error}") from error
+        draws.append(_as_id(drawn, len(probabilities)))
+    return draws
+
+
+def _as_id(drawn: Any, vocab_size: int) -> int:
+    if drawn is None:
+        raise CheckFailed("it returned None: did you forget the `return` statement?")
+    if isinstance(drawn, bool) or not isinstance(drawn, (int, np.integer)):
+        raise CheckFailed(
+            f"it returned {describe(drawn)}; return the id as a plain Python int (a one-element tensor's `.item()` "
+            f"gives it)."
+        )
+    if not 0 <= drawn < vocab_size:
+        raise CheckFailed(
+            f"it drew the id {drawn}, but with {vocab_size} probabilities the ids run from 0 to {vocab_size - 1}: "
+            f"are your ids off by one?"
+        )
+    return int(drawn)
+
+
+def _check_sample_next(learner_fn: Callable[..., Any]) -> None:
+    probabilities = torch.tensor([0.1, 0.5, 0.0, 0.25, 0.15])
+    vocab_size = len(probabilities)
+    draws = _draw_many(learner_fn, probabilities, seed=0, count=DRAWS)
+    counts = np.bincount(draws, minlength=vocab_size)
+    shares = counts / DRAWS
+    described = f"probabilities {[round(p, 2) for p in probabilities.tolist()]}"
+
+    if len(set(draws)) == 1:
+        raise CheckFailed(
+            f"with {described}, all {DRAWS} draws gave the id {draws[0]}. Always taking the most likely id is "
+            f"argmax (greedy), not sampling: draw at random so that each id comes up as often as its probability "
+            f"says, e.g. with `torch.multinomial(probabilities, 1, generator=generator)`."
+        )
+    uniform_spread = MAX_DEVIATION * math.sqrt(DRAWS * (1 / vocab_size) * (1 - 1 / vocab_size))
+    if np.all(np.abs(counts - DRAWS / vocab_size) < uniform_spread):
+        raise CheckFailed(
+            f"with {described}, every id came up about equally often ({shares.round(2).tolist()} of {DRAWS} "
+            f"draws): you sampled uniformly. Draw each id with its own probability, e.g. with `torch.multinomial`."
+        )
+    for token_id, (share, probability) in enumerate(zip(shares, probabilities.tolist(), strict=True)):
+        if probability == 0 and counts[token_id]:
+            raise CheckFailed(
+                f"with {described}, it drew the id {token_id} {counts[token_id]} times, but its probability is 0 "
+                f"(are your ids off by one?)."
+            )
+        spread = math.sqrt(DRAWS * probability * (1 - probability)) or 1.0
+        if abs(counts[token_id] - DRAWS * probability) > MAX_DEVIATION * spread:
+            raise CheckFailed(
+                f"with {described}, the id {token_id} came up in {share:.1%} of {DRAWS} draws, but its probability "
+                f"is {probability:.0%}: each id must come up as often as its probability says (all shares: "
+                f"{shares.round(3).tolist()})."
+            )
+
+    certain = torch.tensor([0.0, 0.0, 1.0, 0.0])
+    certain_draws = _draw_many(learner_fn, certain, seed=1, count=50)
+    if set(certain_draws) != {2}:
+        wrong = next(d for d in certain_draws if d != 2)
+        raise CheckFailed(
+            f"with probabilities [0, 0, 1, 0] the id 2 is certain, but it drew {wrong}"
+            + (" (are your ids off by one?)." if abs(wrong - 2) == 1 else ".")
+        )
+
+    first_run = _draw_many(learner_fn, probabilities, seed=123, count=60)
+    second_run = _draw_many(learner_fn, probabilities, seed=123, count=60)
+    if first_run != second_run:
+        raise CheckFailed(
+            "two generators seeded the same gave different draws, so the randomness did not come from `generator`. "
+            "Pass it on: `torch.multinomial(probabilities, 1, generator=generator)` or "
+            "`torch.rand(1, generator=generator)`."
+        )
+
+
+register(
+    Exercise(
+        id="ch03.sample_next",
+        title="Drawing the next character",
+        difficulty=2,
+        minutes=10,
+        hint="`torch.multinomial(probabilities, num_samples=1, generator=generator)` draws one id with the given "
+        "probabilities and returns a tensor holding it; `.item()` turns that into an int. (By hand: draw "
+        "`u = torch.rand(1, generator=generator)` and return the first id where the running total of the "
+        "probabilities, `torch.cumsum`, passes `u`.)",
+        reference=sample_next,
+        custom=_check_sample_next,
+    )
+)
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.bigram_nll
+
+
+def _nll_cases() -> list[Case]:
+    rng = np.random.default_rng(5)
+    hand = np.array([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25], [0.8, 0.1, 0.1]])
+    random_rows = rng.dirichlet(np.ones(6), size=6)
+    return [
+        Case("a 3x3 table of probabilities and ids [0, 1, 2, 0]", (hand, [0, 1, 2, 0])),
+        Case("a 3x3 table and ids [2, 2, 1, 0, 0] in a numpy array", (hand, np.array([2, 2, 1, 0, 0]))),
+        Case("random rows over 6 ids and 200 random ids", (random_rows, rng.integers(0, 6, 200))),
+    ]
+
+
+register(
+    Exercise(
+        id="ch03.bigram_nll",
+        title="Average negative log-likelihood",
+        difficulty=2,
+        minutes=8,
+        hint="`probabilities[ids[:-1], ids[1:]]` picks, for every pair, the probability the model gave to the id "
+        "that came next. Take `-np.log` of each and then the mean.",
+        reference=bigram_nll,
+        cases=_nll_cases,
+        mistakes=[
+            Mistake(
+                "the negative log-likelihood has a minus sign: log of a probability is negative, and the loss "
+                "should be positive.",
+                lambda p, ids: -bigram_nll(p, ids),
+            ),
+            Mistake(
+                "take the mean over the pairs, not the sum: the number should not grow with the length of the text.",
+                lambda p, ids: bigram_nll(p, ids) * (len(ids) - 1),
+            ),
+            Mistake(
+                "rows are the current id and columns the next: index `probabilities[ids[t], ids[t + 1]]`; you "
+                "swapped them.",
+                lambda p, ids: bigram_nll(np.asarray(p).T, ids),
+            ),
+            Mistake(
+                "use the natural log, `np.log`, as torch's cross-entropy does; you used log base 2 (bits).",
+                lambda p, ids: bigram_nll(p, ids) / math.log(2),
+            ),
+            Mistake(
+                "take the log of each probability, then average; you took the log of the average probability.",
+                lambda p, ids: float(-np.log(np.mean(np.asarray(p)[np.asarray(ids)[:-1], np.asarray(ids)[1:]]))),
+            ),
+        ],
+    )
+)

@@ -1,0 +1,136 @@
+"""Pictures of text as numbers: characters with their ids, sliding windows, and a character-pair heat map.
+
+Chapter 03 draws them; any later chapter that shows characters, windows or a matrix over the vocabulary can too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.patches import Rectangle
+
+from course_utils.plotting import COLORS, new_axes, use_course_style
+
+_VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
+
+
+def visible(char: str) -> str:
+    """A character as it can be seen in a plot or a table: a newline is ⏎, a space ␣, a tab ⇥."""
+    return _VISIBLE.get(char, char)
+
+
+def _box_row(axes: plt.Axes, row: int, chars: Sequence[str], colors: Sequence[str], labels: Sequence[str] = ()):
+    for column, (char, color) in enumerate(zip(chars, colors, strict=True)):
+        axes.add_patch(Rectangle((column, -row - 1), 0.92, 0.92, facecolor=color, edgecolor="none"))
+        axes.text(column + 0.46, -row - 0.46, visible(char), ha="center", va="center", fontsize=12, family="monospace")
+        if labels:
+            axes.text(column + 0.46, -row - 1.25, labels[column], ha="center", va="center", fontsize=9, color="0.3")
+
+
+def _bare_axes(width: float, height: float, title: str) -> plt.Axes:
+    use_course_style()
+    _, axes = plt.subplots(figsize=(width, height))
+    axes.set_title(title)
+    axes.set_axis_off()
+    axes.set_aspect("equal")
+    return axes
+
+
+def plot_vocab(vocab: Sequence[str], title: str = "The vocabulary: each character and its id") -> plt.Axes:
+    """Draw every character of ``vocab`` in a box, with its id (its position in ``vocab``) under it."""
+    if len(vocab) == 0:
+        raise ValueError("plot_vocab needs a non-empty vocabulary.")
+    axes = _bare_axes(max(4.0, 0.42 * len(vocab)), 1.6, title)
+    _box_row(axes, 0, vocab, ["#dbe9f6"] * len(vocab), [str(i) for i in range(len(vocab))])
+    axes.set(xlim=(-0.2, len(vocab)), ylim=(-1.6, 0.1))
+    return axes
+
+
+def plot_windows(
+    text: str,
+    context: int,
+    starts: Sequence[int],
+    title: str = "Training examples cut by a sliding window",
+    row_label: str = "example",
+) -> plt.Axes:
+    """Draw ``text`` once per start in ``starts``: the ``context`` characters of the window in blue and the
+    character that follows it (the target) in orange. Each row is labelled ``row_label`` and its start."""
+    if not text or context < 1 or any(not 0 <= start <= len(text) - context - 1 for start in starts):
+        raise ValueError(
+            f"Each start must leave room for a window of {context} characters and its target in a text of "
+            f"{len(text)} characters: starts run from 0 to {len(text) - context - 1}."
+        )
+    axes = _bare_axes(max(4.0, 0.42 * len(text)), 0.5 + 0.6 * len(starts), title)
+    for row, start in enumerate(starts):
+        colors = ["#eeeeee"] * len(text)
+        colors[start : start + context] = ["#9ecae1"] * context
+        colors[start + context] = "#fdae6b"
+        _box_row(axes, row, text, colors)
+        axes.text(-0.4, -row - 0.46, f"{row_label} {start}", ha="right", va="center", fontsize=10)
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in ("#9ecae1", "#fdae6b")]
+    axes.legend(
+        handles,
+        ["context (the input)", "target (what comes next)"],
+        loc="upper center",
+        ncols=2,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    axes.set(xlim=(-3.5, len(text)), ylim=(-len(starts) - 0.1, 0.1))
+    return axes
+
+
+def plot_char_matrix(
+    matrix: np.ndarray,
+    row_chars: Sequence[str],
+    column_chars: Sequence[str],
+    title: str,
+    *,
+    xlabel: str = "next character",
+    ylabel: str = "current character",
+    log_scale: bool = False,
+    colorbar_label: str = "",
+) -> plt.Axes:
+    """A heat map of ``matrix`` with one row per character of ``row_chars`` and one column per character of
+    ``column_chars`` (newline and space drawn visibly); ``log_scale`` colours counts that span many powers of 10."""
+    matrix = np.asarray(matrix)
+    if matrix.shape != (len(row_chars), len(column_chars)):
+        raise ValueError(
+            f"The matrix has shape {matrix.shape} but there are {len(row_chars)} row and {len(column_chars)} "
+            f"column characters."
+        )
+    size = min(12.0, max(4.0, 0.16 * len(column_chars) + 2))
+    axes = new_axes(title, xlabel, ylabel, figsize=(size + 1.5, min(12.0, max(3.0, 0.16 * len(row_chars) + 2))))
+    axes.grid(False)
+    shown = np.ma.masked_equal(matrix, 0) if log_scale else matrix
+    norm = LogNorm(vmin=max(1, shown.min()), vmax=max(2, matrix.max())) if log_scale else None
+    image = axes.imshow(shown, cmap="Blues", norm=norm, aspect="auto", interpolation="nearest")
+    fontsize = 7 if max(matrix.shape) > 40 else 10
+    axes.set_xticks(range(len(column_chars)), [visible(c) for c in column_chars], fontsize=fontsize)
+    axes.set_yticks(range(len(row_chars)), [visible(c) for c in row_chars], fontsize=fontsize)
+    axes.tick_params(length=0)
+    plt.colorbar(image, ax=axes, label=colorbar_label, fraction=0.04)
+    return axes
+
+
+def plot_distribution(
+    probabilities: Sequence[float], vocab: Sequence[str], title: str, *, top: int = 15, drawn: Sequence[int] = ()
+) -> plt.Axes:
+    """A bar chart of the ``top`` most likely characters; with ``drawn`` (sampled ids), the share of the draws
+    that gave each character beside its probability."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    if probabilities.shape != (len(vocab),):
+        raise ValueError(f"Need one probability per character: {probabilities.shape} for {len(vocab)} characters.")
+    order = np.argsort(-probabilities, kind="stable")[:top]
+    axes = new_axes(title, "character", "probability", figsize=(8, 3.5))
+    positions = np.arange(len(order))
+    width = 0.4 if len(drawn) else 0.8
+    axes.bar(positions, probabilities[order], width=width, color=COLORS[0], label="probability")
+    if len(drawn):
+        shares = np.bincount(np.asarray(drawn), minlength=len(vocab)) / len(drawn)
+        axes.bar(positions + width, shares[order], width=width, color=COLORS[1], label=f"share of {len(drawn)} draws")
+        axes.legend()
+    axes.set_xticks(positions + (width / 2 if len(drawn) else 0), [visible(vocab[i]) for i in order])
+    return axes
