@@ -187,3 +187,28 @@ def test_summary_reports_progress_and_asserts_under_the_test_suite(monkeypatch, 
         summary(chapter)
     with pytest.raises(KeyError, match="No exercises"):
         summary("ch99")
+
+
+def test_torchs_not_implemented_error_is_a_wrong_answer_not_an_unfinished_one():
+    exercise = ALL["ch01.predict"]
+
+    def wrong(sizes, weight, bias):
+        # torch raises NotImplementedError for an operation its integer tensors do not have
+        return torch.softmax(torch.tensor([1, 2]), dim=0)
+
+    try:
+        wrong(None, 0, 0)
+    except NotImplementedError:
+        pass
+    else:
+        pytest.fail("this torch operation no longer raises NotImplementedError: pick another")
+    with pytest.raises(CheckFailed, match="raised NotImplementedError: .*not implemented for 'Long'"):
+        exercise.check(wrong)
+
+
+def test_a_bare_not_implemented_error_of_the_learner_counts_as_unfinished(capsys):
+    def placeholder(sizes, weight, bias):
+        raise NotImplementedError
+
+    assert ALL["ch01.predict"].check(placeholder) is ALL["ch01.predict"].reference
+    assert "not done yet" in capsys.readouterr().out

@@ -30,6 +30,8 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.checks.core import STUB_MESSAGE
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "notebooks" / "src"
 LEARNER_DIR = ROOT / "notebooks"
@@ -102,7 +104,7 @@ def learner_stub(exercise_id: str, source: str) -> str:
     has_docstring = isinstance(first_body, ast.Expr) and isinstance(getattr(first_body, "value", None), ast.Constant)
     keep_until = first_body.end_lineno if has_docstring else first_body.lineno - 1
     indent = " " * first_body.col_offset
-    stub = [f"{indent}{STUB_HINT}", f'{indent}raise NotImplementedError("{exercise_id} is not done yet")']
+    stub = [f"{indent}{STUB_HINT}", f'{indent}raise NotImplementedError("{exercise_id} {STUB_MESSAGE}")']
     return "\n".join(lines[:keep_until] + stub)
 
 

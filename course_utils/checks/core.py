@@ -274,11 +274,29 @@ def call_learner(learner_fn: Callable[..., Any], case: Case) -> Any:
     """Call ``learner_fn`` on a copy of ``case``'s inputs, turning its exceptions into teaching messages."""
     try:
         return learner_fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-    except NotImplementedError as stub:
-        raise _Unfinished from stub
+    except NotImplementedError as error:
+        if is_stub(error):
+            raise _Unfinished from error
+        name = getattr(learner_fn, "__name__", "your function")
+        raise CheckFailed(
+            f"on {case.label}, `{name}` raised NotImplementedError: {error}. "
+            f"Libraries such as torch say this when a value has a type they cannot handle there "
+            f"(an integer tensor where a float one belongs, or arguments in the wrong order)."
+        ) from error
     except Exception as error:  # noqa: BLE001 - any error in the learner's code is a wrong answer to report
         name = getattr(learner_fn, "__name__", "your function")
         raise CheckFailed(f"on {case.label}, `{name}` raised {type(error).__name__}: {error}") from error
+
+
+STUB_MESSAGE = "is not done yet"
+"""The stub of every learner notebook raises ``NotImplementedError("<exercise id> is not done yet")``."""
+
+
+def is_stub(error: NotImplementedError) -> bool:
+    """Whether ``error`` means "not done yet": the stub's own, or a bare ``raise NotImplementedError`` of the
+    learner's. torch also raises NotImplementedError ("... not implemented for 'Long'") for a wrong answer."""
+    # torch's own come with a message; a learner's placeholder is bare
+    return STUB_MESSAGE in str(error) or not error.args
 
 
 # --------------------------------------------------------------------------------------------------------------
