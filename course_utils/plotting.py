@@ -124,8 +124,8 @@ def draw_network(
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
                         zorder=2,
                     )
+    small = tallest > 6  # small circles: the first and last layers' texts go beside them, not inside
     for layer, column in enumerate(heights):
-        small = tallest > 6  # small circles: the first and last layers' texts go beside them, not inside
         axes.scatter(
             np.full(len(column), layer), column, s=300 if small else 900, c="white", edgecolors="black", zorder=3
         )

@@ -23,7 +23,9 @@ def train_step(
 ) -> float:
     """One step of training: predict, measure the loss, find its gradients, nudge the weights.
 
-    Returns the loss before the step, as a plain number.
+    ``model(inputs)`` gives the predictions, ``loss_fn(predictions, targets)`` the loss as a one-number
+    tensor, and ``optimizer`` (made with ``model.parameters()``) moves the weights. The step changes the
+    model's weights in place and returns the loss from before the move, as a Python float.
     """
     optimizer.zero_grad()  # gradients add up in .grad: clear the last step's
     loss = loss_fn(model(inputs), targets)

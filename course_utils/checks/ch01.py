@@ -14,10 +14,6 @@ from course_utils.housing import make_housing
 from course_utils.solutions import ch01 as solutions
 
 
-def _houses(n_houses: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    return make_housing(n_houses, seed=seed)
-
-
 def _predict_cases() -> list[Case]:
     rng = np.random.default_rng(1)
     return [
@@ -48,7 +44,7 @@ register(
 def _mse_cases() -> list[Case]:
     rng = np.random.default_rng(2)
     return [
-        Case("predictions [1, 2, 3] and targets [1, 2, 5]", (np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0]))),
+        Case("predictions [1, 2, 3] and targets [2, 2, 6]", (np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 6.0]))),
         Case("predictions below their targets", (np.array([0.0, 0.0]), np.array([3.0, 4.0]))),
         Case("20 random pairs", (rng.normal(size=20), rng.normal(size=20))),
     ]
@@ -75,17 +71,25 @@ register(
                 "you took the absolute error; square the differences instead.",
                 lambda p, t: float(np.mean(np.abs(p - t))),
             ),
+            Mistake(
+                "that is half the mean: some books put a 1/2 in front of the loss, this course does not.",
+                lambda p, t: float(np.mean((p - t) ** 2) / 2),
+            ),
+            Mistake(
+                "you took the square root of the mean (a typical error); the loss is the mean of the squares itself.",
+                lambda p, t: float(np.sqrt(np.mean((p - t) ** 2))),
+            ),
         ],
     )
 )
 
 
 def _gradient_cases() -> list[Case]:
-    sizes, prices = _houses(20, seed=11)
+    sizes, prices = make_housing(20, seed=11)
     return [
         Case(
-            "two houses, sizes [1, 3], prices [2, 5], weight 2, bias 0.5",
-            (np.array([1.0, 3.0]), np.array([2.0, 5.0]), 2.0, 0.5),
+            "two houses, sizes [1, 4], prices [2, 5], weight 2, bias 0.5",
+            (np.array([1.0, 4.0]), np.array([2.0, 5.0]), 2.0, 0.5),
         ),
         Case(
             "three houses with a line below all of them (weight 0.5, bias -1)",
@@ -139,6 +143,18 @@ register(
                 lambda s, p, w, b: (float(np.mean(2 * _errors(s, p, w, b))),) * 2,
             ),
             Mistake(
+                "the error of a house is weight * size + bias - price: did you leave the bias out of it?",
+                lambda s, p, w, b: solutions.gradients(s, p, w, 0.0),
+            ),
+            Mistake(
+                "d_weight multiplies by the size, not by the weight: nudging the weight by 1 moves weight * size "
+                "by size.",
+                lambda s, p, w, b: (
+                    float(np.mean(2 * _errors(s, p, w, b) * w)),
+                    float(np.mean(2 * _errors(s, p, w, b))),
+                ),
+            ),
+            Mistake(
                 "d_bias has no size in it: the bias is added, not multiplied by the size, so d_bias is the mean "
                 "of 2 * error.",
                 lambda s, p, w, b: (float(np.mean(2 * _errors(s, p, w, b) * s)),) * 2,
@@ -149,15 +165,15 @@ register(
 
 
 def _step_cases() -> list[Case]:
-    sizes, prices = _houses(20, seed=12)
+    sizes, prices = make_housing(20, seed=12)
     return [
         Case(
-            "two houses, weight 2, bias 0.5, learning rate 0.1",
-            (np.array([1.0, 3.0]), np.array([2.0, 5.0]), 2.0, 0.5, 0.1),
+            "two houses, weight 2, bias 0.5, learning rate 0.05",
+            (np.array([1.0, 3.0]), np.array([2.0, 5.0]), 2.0, 0.5, 0.05),
         ),
         Case(
-            "three houses, weight 0.5, bias -1, learning rate 0.05",
-            (np.array([2.0, 4.0, 5.0]), np.array([3.0, 6.0, 9.0]), 0.5, -1.0, 0.05),
+            "three houses, weight 0.5, bias -1, learning rate 0.1",
+            (np.array([2.0, 4.0, 5.0]), np.array([3.0, 6.0, 9.0]), 0.5, -1.0, 0.1),
         ),
         Case("20 generated houses, learning rate 0.00001", (sizes, prices, 2.5, 30.0, 1e-5)),
     ]
@@ -171,6 +187,12 @@ def _step_with(update):
         return update(weight, d_weight, learning_rate), update(bias, d_bias, learning_rate)
 
     return step
+
+
+def _step_one_after_the_other(sizes, prices, weight, bias, learning_rate):
+    """A wrong step that moves the weight first and then takes the bias's gradient at the new weight."""
+    new_weight = weight - learning_rate * solutions.gradients(sizes, prices, weight, bias)[0]
+    return new_weight, bias - learning_rate * solutions.gradients(sizes, prices, new_weight, bias)[1]
 
 
 register(
@@ -203,13 +225,36 @@ register(
                 "the bias did not move: update both parameters, each with its own gradient.",
                 lambda s, p, w, b, r: (w - r * solutions.gradients(s, p, w, b)[0], b),
             ),
+            Mistake(
+                "each parameter moves against its own gradient: the weight with d_weight, the bias with d_bias.",
+                lambda s, p, w, b, r: (
+                    w - r * solutions.gradients(s, p, w, b)[1],
+                    b - r * solutions.gradients(s, p, w, b)[0],
+                ),
+            ),
+            Mistake(
+                "each parameter moves against its own gradient: the bias with d_bias, not d_weight.",
+                lambda s, p, w, b, r: (
+                    w - r * solutions.gradients(s, p, w, b)[0],
+                    b - r * solutions.gradients(s, p, w, b)[0],
+                ),
+            ),
+            Mistake(
+                "return the new values, old - learning_rate * gradient, not only the change.",
+                _step_with(lambda value, grad, rate: -rate * grad),
+            ),
+            Mistake(
+                "compute both gradients at the old (weight, bias) before moving either: your bias step used the "
+                "gradient at the new weight.",
+                _step_one_after_the_other,
+            ),
         ],
     )
 )
 
 
 def _standardize_cases() -> list[Case]:
-    sizes, _ = _houses(30, seed=13)
+    sizes, _ = make_housing(30, seed=13)
     return [
         Case("the values [1, 2, 3, 6]", (np.array([1.0, 2.0, 3.0, 6.0]),)),
         Case("sizes of 30 generated houses", (sizes,)),
@@ -285,6 +330,10 @@ register(
                 "the shift is the price per m² times the mean, (weight / std) * mean: did you forget to divide "
                 "by std there?",
                 lambda w, b, m, s: (w / s, b - w * m),
+            ),
+            Mistake(
+                "return (price_per_m2, base_price) in that order.",
+                lambda w, b, m, s: (b - w / s * m, w / s),
             ),
         ],
     )

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 
-def relu(x: np.ndarray) -> np.ndarray:
+def relu(x: np.ndarray | float) -> np.ndarray | float:
     """ReLU, the activation: every number below zero becomes zero, every other number stays as it is.
 
     Works element by element on a number or an array of any shape, and returns the same shape.

@@ -4,8 +4,8 @@
 # **What you will build.** A model that predicts the price of a house from its size: a straight line with two
 # numbers in it, a *weight* and a *bias*. You will first fit it by hand with two sliders, then write the four
 # pieces that let a computer fit it: the prediction, the loss that says how wrong it is, the gradients that say
-# which way to move, and one step of gradient descent; then a change of units that makes the descent a thousand
-# times faster. Then you will do the same with PyTorch, which finds the
+# which way to move, and one step of gradient descent; then a change of units that lets the descent take steps
+# 2,000 times larger and reach the best line in 100 steps. Then you will do the same with PyTorch, which finds the
 # gradients for you, and check that all of them land on the same line as numpy's exact least-squares solver.
 #
 # **Why it matters for a GPT.** A GPT is trained by exactly this loop: predict, measure the loss, find the
@@ -124,7 +124,7 @@ plt.show()
 # Write `mse_loss(predictions, targets)`: the mean of the squared differences, returned as one number.
 
 # %%
-assert mse_loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0])) == 4.0 / 3.0
+assert np.isclose(mse_loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 5.0])), 4.0 / 3.0)
 
 # %% [markdown]
 # Below, each vertical segment is one house's error for the line with weight 2 and bias 100. The loss is the
@@ -162,7 +162,10 @@ print(f"loss {guess_loss:,.0f}, so a typical error is about {np.sqrt(guess_loss)
 #
 # `loss_surface` computes the whole grid at once with numpy broadcasting: the predictions of every line for
 # every house form an array of shape `(number of biases, number of weights, number of houses)`, and the mean
-# over the last axis gives every loss.
+# over the last axis gives every loss. (Indexing with `None` adds an axis of length 1, and numpy repeats an
+# array along such an axis to match the other array: `weights[None, :, None]` has shape `(1, number of
+# weights, 1)`, so multiplying it by the sizes pairs every weight with every house.) You do not need to write
+# code like this yourself; it is here so that the picture takes a blink instead of a long loop.
 
 
 # %%
@@ -256,7 +259,8 @@ assert my_loss == mse_loss(predict(sizes, my_weight, my_bias), prices)
 # For this one model, a straight line with a squared-error loss, there is a formula for the bottom of the bowl,
 # and numpy's `np.linalg.lstsq` ("least squares") computes it. We stack the sizes with a column of ones, so that
 # `[size, 1] @ [weight, bias]` is `weight * size + bias` for every house, and ask for the weights that make
-# these closest to the prices in squared error.
+# these closest to the prices in squared error. (`@` multiplies two lists of numbers pair by pair and adds
+# the products up: here `size * weight + 1 * bias`. Chapter 02 shows it in full.)
 #
 # Why, then, learn anything else? Because the formula exists only for models this simple. A GPT's loss has no
 # formula for its minimum; the only way down is to walk, step by step, which is what the rest of this chapter
@@ -348,7 +352,7 @@ assert abs(at_best[0]) < 1e-6 * abs(d_weight) and abs(at_best[1]) < 1e-6 * abs(d
 
 # %% [markdown]
 # Here is what `d_weight` means in a picture: hold the bias at 100, slide only the weight, and plot the loss. The
-# gradient is the slope of the tangent line at our guess.
+# gradient is the slope of the tangent at our guess: the straight line that touches the curve there.
 
 # %%
 weight_axis = np.linspace(0.5, 4.0, 200)
@@ -392,11 +396,11 @@ def descend(
     and the loss at each of those points, shape ``(steps + 1,)``.
     """
     weight, bias = start
-    path = [(weight, bias)]
+    points = [(weight, bias)]
     for _ in range(steps):
         weight, bias = gradient_descent_step(inputs, targets, weight, bias, learning_rate)
-        path.append((weight, bias))
-    path = np.array(path)
+        points.append((weight, bias))
+    path = np.array(points, dtype=float)
     losses = np.array([mse_loss(predict(inputs, w, b), targets) for w, b in path])
     return path, losses
 
@@ -452,7 +456,7 @@ assert np.isclose(scaled_sizes.mean(), 0.0) and np.isclose(scaled_sizes.std(), 1
 # %% [markdown]
 # With standardized sizes the weight means "thousands of euros per standard deviation of size" (about
 # 3 × 33 ≈ 100) and the bias is the price of an average house (about 345). Same least squares, new units; and
-# gradient descent with a learning rate of 0.1, a thousand times larger than before:
+# gradient descent with a learning rate of 0.1, 2,000 times larger than the 0.00005 of section 1.8:
 
 # %%
 scaled_design = np.stack([scaled_sizes, np.ones_like(scaled_sizes)], axis=1)
@@ -552,14 +556,20 @@ plt.show()
 # - **Too large:** each step jumps over the bottom to the other side of the bowl, and lands *higher* than it
 #   started. The next jump is longer, and the loss grows without end: the training **diverges**.
 #
-# Here we can say exactly where "too large" begins. On standardized sizes the gradient is
-# $2\,(w - w^\ast,\; b - b^\ast)$: twice the distance to the bottom $(w^\ast, b^\ast)$. So one step multiplies the
-# distance to the bottom by $1 - 2\eta$. With $\eta = 0.1$ that is 0.8 (shrink by a fifth each step); with
-# $\eta = 0.01$ it is 0.98 (slow); with $\eta = 1.05$ it is $-1.1$: jump across the bottom and land 10%
-# further away. Any $\eta$ above 1 diverges. Real networks have no such formula, so one tries a few rates and
-# watches the loss curve: a loss that climbs or turns into `nan` is the signature of a learning rate too large.
+# Here we can say exactly where "too large" begins. Standardized sizes have mean 0 and their squares have mean 1,
+# so the formulas of section 1.7 simplify: $\frac{\partial L}{\partial w} = 2\,(w - w^\ast)$ and
+# $\frac{\partial L}{\partial b} = 2\,(b - b^\ast)$, where $w^\ast$ is the mean of $s_i p_i$ and $b^\ast$ the mean
+# price: the bottom of the bowl, where both gradients vanish. The gradient is twice the distance to the
+# bottom, so one step multiplies that distance by $1 - 2\eta$. With $\eta = 0.1$ that is 0.8 (shrink by a
+# fifth each step); with $\eta = 0.01$ it is 0.98 (slow); with $\eta = 1.05$ it is $-1.1$: jump across the
+# bottom and land 10% further away. Any $\eta$ above 1 diverges. Real networks have no such formula, so one
+# tries a few rates and watches the loss curve: a loss that climbs, or turns into `inf` or `nan` (infinity, and
+# "not a number": what arithmetic gives once numbers grow too large to store), is the signature of a learning
+# rate too large.
 
 # %%
+# the bottom of the bowl is where the text says: the mean of size times price, and the mean price
+assert np.isclose(best_scaled_weight, np.mean(scaled_sizes * prices)) and np.isclose(best_scaled_bias, prices.mean())
 best_point = np.array([best_scaled_weight, best_scaled_bias])
 for name, rate in learning_rates.items():
     distances = np.linalg.norm(runs[name][0] - best_point, axis=1)
@@ -577,8 +587,9 @@ assert losses_by_name["right (0.1)"][-1] < losses_by_name["too small (0.01)"][-1
 # backwards, applying the chain rule exactly as you did, and leaves each gradient in the tensor's `.grad`. This
 # is **automatic differentiation** (autograd).
 #
-# Tensors here are float32, the course's standard, and stay on the CPU: 100 houses are far too few for a GPU to
-# help.
+# Tensors here are float32 (each number stored in 32 bits, about 7 significant digits: half the memory of numpy's
+# float64 and plenty for training), the course's standard, and they stay on the CPU: 100 houses are far too
+# few for a GPU to help.
 
 # %%
 import torch
@@ -650,7 +661,7 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 inputs, targets = size_tensor[:, None], price_tensor[:, None]  # shape (100, 1): one row per house
 history = train(
     model,
-    next_batch=lambda: (inputs, targets),  # every step sees all 100 houses
+    next_batch=lambda: (inputs, targets),  # a one-line function: every step sees all 100 houses
     loss_fn=torch.nn.functional.mse_loss,
     optimizer=optimizer,
     steps=scaled(full=200, fast=100),
@@ -693,8 +704,9 @@ print(f"All four agree with least squares to within {TOLERANCE} thousand euros (
 #
 # - **A model is a function with weights**, and data and weights are different things. Yours, `predict`, has 2
 #   weights; GPT-3 has about 175 billion (chapter 10 counts them), and each is a knob like yours.
-# - **The loss** turns "how wrong" into one number: `mse_loss`. Chapter 02 trains with it; chapter 07 replaces
-#   it with cross-entropy, the loss a GPT is trained on.
+# - **The loss** turns "how wrong" into one number: `mse_loss`. Chapter 02, which sorts things into classes
+#   instead of predicting a number, swaps it for cross-entropy, the loss a GPT is trained on (chapter 07
+#   derives it).
 # - **The gradient** says which way is uphill, found by the chain rule: `gradients`, by hand. From chapter 02
 #   on, autograd (`loss.backward()`) finds it for every network.
 # - **Gradient descent** steps against the gradient, again and again: `gradient_descent_step`. The course's

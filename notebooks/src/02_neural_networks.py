@@ -304,8 +304,9 @@ assert not np.allclose(relu_slopes, relu_slopes[0])
 #
 # We rarely run one example at a time. Put a **batch** of examples in a matrix `X`, one example per row:
 # shape `(batch, n_inputs)`. Every example needs the same `W @ x + b`, and all of them at once is
-# `X @ W.T + b`: the transpose `W.T` has shape `(n_inputs, n_neurons)`, so `X @ W.T` has shape
-# `(batch, n_neurons)`, one row of neuron outputs per example, and numpy adds `b` to every row.
+# `X @ W.T + b`: the transpose `W.T` (the rows of `W` written as columns) has shape `(n_inputs, n_neurons)`,
+# so `X @ W.T` has shape `(batch, n_neurons)`, one row of neuron outputs per example, and numpy adds `b` to
+# every row.
 #
 # This is the layout torch uses (`torch.nn.Linear` stores `W` as `(n_neurons, n_inputs)` and computes
 # `X @ W.T + b`), and the one every later chapter uses.
@@ -332,8 +333,9 @@ plt.show()
 # for gradient descent. The gradient of a weight is proportional to the input it multiplies (a weight on
 # an input of 150 changes the sum 150 times as fast as it changes), so the colour weights get gradients
 # ten times larger than the volume weight. A learning rate small enough for the colour weights then
-# barely moves the volume weight. The usual fix is to **standardise** each input: subtract its mean and
-# divide by its **standard deviation**, so that every input is centred on 0 and spread about the same.
+# barely moves the volume weight. The fix is the one of chapter 01 (section 1.9), where it turned a long
+# valley into a round bowl: **standardise** each input, that is, subtract its mean and divide by its
+# **standard deviation**, so that every input is centred on 0 and spread about the same.
 #
 # The standard deviation measures how spread out numbers are. For numbers `a1 ... aN`: subtract their
 # mean from each, square each difference, take the mean of the squares, and take the square root. It is
@@ -365,7 +367,8 @@ def standardise(raw_features: np.ndarray) -> torch.Tensor:
 
 train_inputs, heldout_inputs = standardise(train_features), standardise(heldout_features)
 train_targets, heldout_targets = torch.tensor(train_labels), torch.tensor(heldout_labels)
-print("training inputs, mean of each column:", train_inputs.mean(dim=0).numpy().round(3))
+# (+ 0.0 turns the -0.0 that rounding leaves into 0.0)
+print("training inputs, mean of each column:", train_inputs.mean(dim=0).numpy().round(3) + 0.0)
 print("training inputs, std of each column: ", train_inputs.std(dim=0, correction=0).numpy().round(3))
 assert torch.allclose(train_inputs.mean(dim=0), torch.zeros(4), atol=1e-4)
 assert torch.allclose(train_inputs.std(dim=0, correction=0), torch.ones(4), atol=1e-4)
@@ -400,8 +403,9 @@ plt.show()
 
 # %% [markdown]
 # torch has all of this built in: `torch.nn.Linear(4, 16)` is a layer with a `(16, 4)` weight matrix and
-# 16 biases, and `torch.nn.Sequential` runs layers one after another. Give the torch network the same
-# weights as yours and it gives the same scores:
+# 16 biases, and `torch.nn.Sequential` runs layers one after another. It numbers them from 0, so the
+# weights are called `0.weight` (the hidden layer) and `2.weight` (the output layer): number 1 is the ReLU,
+# which has no weights. Give the torch network the same weights as yours and it gives the same scores:
 
 # %%
 seed_everything(0)  # torch.nn.Linear starts from random weights drawn with torch's seeded generator
@@ -606,8 +610,8 @@ def train_plane_network(network: torch.nn.Module, epoch_count: int, snapshot_eve
 
 plane_epochs = scaled(full=60, fast=8)
 seed_everything(0)
-one_neuron_net = torch.nn.Linear(2, 2)
-train_plane_network(one_neuron_net, plane_epochs, snapshot_every=plane_epochs)
+no_hidden_net = torch.nn.Linear(2, 2)
+train_plane_network(no_hidden_net, plane_epochs, snapshot_every=plane_epochs)
 seed_everything(0)
 plane_mlp = torch.nn.Sequential(torch.nn.Linear(2, hidden_size), torch.nn.ReLU(), torch.nn.Linear(hidden_size, 2))
 snapshots = train_plane_network(plane_mlp, plane_epochs, snapshot_every=max(1, plane_epochs // 12))
@@ -623,7 +627,7 @@ plane_range = {"x_range": (0.0, 255.0), "y_range": (0.0, 30.0)}
 plane_points = heldout_features[:, plane_columns]
 figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
 plot_decision_boundary(
-    flower_probability(one_neuron_net),
+    flower_probability(no_hidden_net),
     plane_points,
     heldout_labels,
     axes=left,
@@ -643,10 +647,10 @@ plot_decision_boundary(
 plt.show()
 
 with torch.no_grad():
-    one_neuron_accuracy = accuracy(one_neuron_net(plane_heldout), heldout_targets)
+    no_hidden_accuracy = accuracy(no_hidden_net(plane_heldout), heldout_targets)
     plane_mlp_accuracy = accuracy(plane_mlp(plane_heldout), heldout_targets)
-print(f"held-out accuracy on (green, volume): no hidden layer {one_neuron_accuracy:.1%}, MLP {plane_mlp_accuracy:.1%}")
-assert plane_mlp_accuracy > one_neuron_accuracy + 0.03
+print(f"held-out accuracy on (green, volume): no hidden layer {no_hidden_accuracy:.1%}, MLP {plane_mlp_accuracy:.1%}")
+assert plane_mlp_accuracy > no_hidden_accuracy + 0.03
 assert plane_mlp_accuracy > 0.85
 
 # %% [markdown]
@@ -686,6 +690,7 @@ plt.show()
 
 
 def show_epoch_interactively(epoch: int) -> None:
+    """Draw and show the boundary after ``epoch`` epochs: what the slider calls each time it moves."""
     show_epoch(epoch)
     plt.show()
 
@@ -711,6 +716,7 @@ def boundary_height(network: torch.nn.Module, green: float) -> float:
 
 
 def describe_height(height: float) -> str:
+    """A boundary height for the table: the volume in ml, or "never" where the network never says leaf."""
     return f"{height:5.1f} ml" if np.isfinite(height) else "  never"
 
 
@@ -719,7 +725,7 @@ print(f"smallest volume called leaf ('never': flower at every volume), at green 
 for epoch in snapshot_epochs:
     heights = [boundary_height(plane_mlp_after(epoch), green) for green in greens]
     print(f"  MLP after {epoch:2d} epochs: " + ", ".join(describe_height(height) for height in heights))
-line_heights = [boundary_height(one_neuron_net, green) for green in greens]
+line_heights = [boundary_height(no_hidden_net, green) for green in greens]
 print("  no hidden layer:       " + ", ".join(describe_height(height) for height in line_heights))
 
 left_side, middle, right_side = (boundary_height(plane_mlp, green) for green in greens)

@@ -32,6 +32,16 @@ def _gradients_swapped(sizes, prices, weight, bias):
     return float(np.mean(2 * errors)), float(np.mean(2 * errors * sizes))
 
 
+def _gradients_without_bias_in_error(sizes, prices, weight, bias):
+    errors = weight * sizes - prices  # the bias is left out of the error
+    return float(np.mean(2 * errors * sizes)), float(np.mean(2 * errors))
+
+
+def _gradients_times_weight(sizes, prices, weight, bias):
+    errors = _errors(sizes, prices, weight, bias)
+    return float(np.mean(2 * errors * weight)), float(np.mean(2 * errors))
+
+
 def _reference_gradients(sizes, prices, weight, bias):
     errors = _errors(sizes, prices, weight, bias)
     return float(np.mean(2 * errors * sizes)), float(np.mean(2 * errors))
@@ -58,6 +68,22 @@ def _step_missing_two(sizes, prices, weight, bias, learning_rate):
     return weight - learning_rate * d_weight, bias - learning_rate * d_bias
 
 
+def _step_one_after_the_other(sizes, prices, weight, bias, learning_rate):
+    weight = weight - learning_rate * _reference_gradients(sizes, prices, weight, bias)[0]
+    bias = bias - learning_rate * _reference_gradients(sizes, prices, weight, bias)[1]  # at the new weight
+    return weight, bias
+
+
+def _step_swapped_gradients(sizes, prices, weight, bias, learning_rate):
+    d_weight, d_bias = _reference_gradients(sizes, prices, weight, bias)
+    return weight - learning_rate * d_bias, bias - learning_rate * d_weight
+
+
+def _step_only_the_change(sizes, prices, weight, bias, learning_rate):
+    d_weight, d_bias = _reference_gradients(sizes, prices, weight, bias)
+    return -learning_rate * d_weight, -learning_rate * d_bias
+
+
 WRONG_ANSWERS = {
     "ch01.predict": [
         (lambda sizes, weight, bias: weight * sizes, "forget to add the bias"),
@@ -69,6 +95,8 @@ WRONG_ANSWERS = {
         (lambda p, t: float(np.mean(np.abs(p - t))), "absolute"),
         (lambda p, t: float(np.mean(p - t) ** 2), "before averaging"),
         (lambda p, t: float(np.mean((p - t) ** 3)), "Subtract, square"),
+        (lambda p, t: 0.5 * float(np.mean((p - t) ** 2)), "1/2"),
+        (lambda p, t: float(np.sqrt(np.mean((p - t) ** 2))), "square root"),
     ],
     "ch01.gradients": [
         (_gradients_wrong_sign, "wrong sign"),
@@ -76,12 +104,17 @@ WRONG_ANSWERS = {
         (_gradients_summed, "np.mean, not np.sum"),
         (_gradients_bias_times_size, "d_bias has no size"),
         (_gradients_swapped, "swapped"),
+        (_gradients_without_bias_in_error, "leave the bias out"),
+        (_gradients_times_weight, "not by the weight"),
     ],
     "ch01.gradient_descent_step": [
         (_step_uphill, "uphill"),
         (_step_without_learning_rate, "ignores the learning rate"),
         (_step_weight_only, "bias did not move"),
         (_step_missing_two, "learning_rate * gradient"),
+        (_step_one_after_the_other, "before moving either"),
+        (_step_swapped_gradients, "its own gradient"),
+        (_step_only_the_change, "not only the change"),
     ],
     "ch01.standardize": [
         (lambda v: (v / np.std(v), float(np.mean(v)), float(np.std(v))), "subtract the mean"),
@@ -97,5 +130,6 @@ WRONG_ANSWERS = {
         (lambda w, b, m, s: (w / s, b), "base price must change"),
         (lambda w, b, m, s: (w / s, b + w / s * m), "sign of the shift"),
         (lambda w, b, m, s: (w, b - w * m), "Multiply out"),
+        (lambda w, b, m, s: (b - w * m / s, w / s), "in that order"),
     ],
 }

@@ -8,6 +8,11 @@ def _relu(x):
     return np.maximum(x, 0)
 
 
+def _relu_in_place(x):
+    x[x < 0] = 0  # works on an array, but a single number has no items to assign
+    return x
+
+
 def _step_without_zero_grad(model, loss_fn, optimizer, inputs, targets):
     loss = loss_fn(model(inputs), targets)
     loss.backward()
@@ -46,6 +51,14 @@ def _step_returning_the_loss_after_the_step(model, loss_fn, optimizer, inputs, t
         return loss_fn(model(inputs), targets).item()
 
 
+def _step_with_swapped_loss_arguments(model, loss_fn, optimizer, inputs, targets):
+    optimizer.zero_grad()
+    loss = loss_fn(targets, model(inputs))  # cross_entropy(labels, scores): torch's NotImplementedError
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 def _step_twice(model, loss_fn, optimizer, inputs, targets):
     optimizer.zero_grad()
     loss = loss_fn(model(inputs), targets)
@@ -62,6 +75,7 @@ WRONG_ANSWERS = {
         (lambda x: (x > 0).astype(float), "whether each number is positive"),
         (np.abs, "absolute value"),
         (lambda x: np.minimum(x, 0), "max, not min"),
+        (_relu_in_place, "the single number"),
     ],
     "ch02.neuron": [
         (lambda x, w, b: float(_relu(np.dot(x, w))), "forget to add the bias"),
@@ -69,6 +83,8 @@ WRONG_ANSWERS = {
         (lambda x, w, b: float(_relu(np.dot(x, w)) + b), "before ReLU"),
         (lambda x, w, b: float(_relu(np.mean(x * w) + b)), "mean"),
         (lambda x, w, b: _relu(x * w + b), "shape"),
+        (lambda x, w, b: float(_relu(np.sum(x * w + b))), "added once"),
+        (lambda x, w, b: float(_relu(np.dot(x, w) * b)), "not multiplied"),
     ],
     "ch02.layer_forward": [
         (lambda x, w, b: x @ w + b, "transposed"),
@@ -88,6 +104,9 @@ WRONG_ANSWERS = {
         (lambda s, y: (s.argmax(dim=1) == y).sum().item(), "fraction right"),
         (lambda s, y: (s.argmin(dim=1) == y).float().mean().item(), "argmax, not argmin"),
         (lambda s, y: 100 * (s.argmax(dim=1) == y).float().mean().item(), "percentage"),
+        (lambda s, y: (s.argmax(dim=0) == y).float().mean().item(), "dim=1"),
+        (lambda s, y: (s.argmax(dim=1) != y).float().mean().item(), "error rate"),
+        (lambda s, y: (s.max(dim=1).values == y).float().mean().item(), "not the score itself"),
     ],
     "ch02.train_step": [
         (_step_without_zero_grad, "optimizer.zero_grad() at the start"),
@@ -96,5 +115,6 @@ WRONG_ANSWERS = {
         (_step_returning_the_tensor, "loss.item()"),
         (_step_returning_the_loss_after_the_step, "after the weights moved"),
         (_step_twice, "exactly one"),
+        (_step_with_swapped_loss_arguments, "scores first and labels second"),
     ],
 }
