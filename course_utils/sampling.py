@@ -1,12 +1,16 @@
 """Sampling: drawing the next token at random, each with the probability the model gave it.
 
 Chapter 03 writes :func:`sample_next` (exercise ``ch03.sample_next``) to generate text by predict, sample,
-append; chapter 07 adds temperature, top-k and top-p, and chapter 10 samples its GPT with the same draw.
+append. :func:`sample_next_token` is the draw a GPT's generate loop makes from its scores, with temperature
+and top-k; chapter 00 uses it as a black box and chapter 07 explains it.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
+import torch.nn.functional as F
 
 
 def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
@@ -30,3 +34,33 @@ def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
         )
     drawn = torch.multinomial(probabilities, num_samples=1, generator=generator)
     return drawn.item()
+
+
+def sample_next_token(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Draw one token id per row of ``logits`` (B, V) -> (B,) on the CPU: what a GPT's generate loop draws.
+
+    Temperature 0 returns the argmax; otherwise the logits are divided by ``temperature``, cut to the ``top_k``
+    largest if given, turned into probabilities by softmax and sampled with ``generator``.
+    """
+    if not isinstance(temperature, int | float) or temperature < 0 or math.isnan(temperature):
+        raise ValueError(f"temperature must be a number of at least 0 (0 means greedy), got {temperature!r}.")
+    if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
+        raise ValueError(f"top_k must be None or a whole number of at least 1, got {top_k!r}.")
+    if generator is not None and generator.device.type != "cpu":
+        raise ValueError(
+            "generator must be a CPU generator (course_utils.cpu_generator(seed)), so draws match everywhere."
+        )
+    logits = logits.detach().float().cpu()
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits / temperature
+    if top_k is not None and top_k < logits.shape[-1]:
+        kth_largest = torch.topk(logits, top_k, dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < kth_largest, float("-inf"))
+    probs = F.softmax(logits, dim=-1)
+    return torch.multinomial(probs, num_samples=1, generator=generator)[:, 0]

@@ -1,0 +1,385 @@
+"""The small trained GPT that chapter 00 tours, its vocabulary, and the views of what it does.
+
+The model is the course's reference :class:`~course_utils.gpt.GPT`, trained on the course's Shakespeare text by
+``tools/train_tour_model.py`` and committed as ``data/tour_model.pt``. It reads GPT-2's tokens, but only the
+ones that occur in Shakespeare: a :class:`TourVocab` maps those GPT-2 ids to a compact range ``0 .. n - 1``,
+which shrinks the embedding (and the file) by more than half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+from course_utils.data import DataError, data_path, gpt2_tokenizer
+from course_utils.display import visible_token
+from course_utils.gpt import GPT, GPTConfig
+from course_utils.plotting import COLORS, new_axes, use_course_style
+from course_utils.sampling import sample_next_token
+
+TOUR_MODEL_FILE = "tour_model.pt"
+# sha256 of data/tour_model.pt, written when tools/train_tour_model.py last trained it
+TOUR_MODEL_SHA256 = "95e9ea4ad67f83f32bf3bccb9ab37337a59c73692456efaa4798aafa1d5f325f"
+
+
+class OutOfVocabularyError(ValueError):
+    """A text holds a token that the tour's model never saw in Shakespeare, so it has no id for it."""
+
+
+class TourVocab:
+    """The GPT-2 tokens of a corpus, renumbered ``0 .. n - 1`` in GPT-2's order.
+
+    ``gpt2_ids[i]`` is the GPT-2 id of compact id ``i``. Text is split by GPT-2's tokenizer, then each GPT-2
+    id is looked up here; a token that is not here raises :class:`OutOfVocabularyError` naming it.
+    """
+
+    def __init__(self, gpt2_ids: Sequence[int]) -> None:
+        gpt2_ids = [int(token_id) for token_id in gpt2_ids]
+        if not gpt2_ids:
+            raise ValueError("A TourVocab needs at least one GPT-2 id.")
+        if len(set(gpt2_ids)) != len(gpt2_ids):
+            raise ValueError("The GPT-2 ids of a TourVocab must be distinct: each compact id stands for one token.")
+        self.gpt2_ids = gpt2_ids
+        self.compact_id = {gpt2_id: index for index, gpt2_id in enumerate(gpt2_ids)}
+        self.tokenizer = gpt2_tokenizer()
+
+    @classmethod
+    def from_text(cls, text: str) -> TourVocab:
+        """The vocabulary of every GPT-2 token that occurs in ``text``, sorted by GPT-2 id."""
+        return cls(sorted(set(gpt2_tokenizer().encode_ordinary(text))))
+
+    def __len__(self) -> int:
+        return len(self.gpt2_ids)
+
+    def __contains__(self, gpt2_id: object) -> bool:
+        return gpt2_id in self.compact_id
+
+    def encode(self, text: str) -> list[int]:
+        """Text -> compact ids, with a clear error naming any token the model does not know."""
+        if not isinstance(text, str):
+            raise TypeError(f"encode needs a string, got {type(text).__name__}.")
+        gpt2_ids = self.tokenizer.encode_ordinary(text)
+        unknown = [token_id for token_id in gpt2_ids if token_id not in self.compact_id]
+        if unknown:
+            names = ", ".join(repr(self.tokenizer.decode([token_id])) for token_id in dict.fromkeys(unknown))
+            raise OutOfVocabularyError(
+                f"The tour's model has never seen the token(s) {names} in Shakespeare, so it has no id for them. "
+                f"Reword the prompt with words Shakespeare uses (a leading space is part of a token: "
+                f"' Romeo' and 'Romeo' are different tokens)."
+            )
+        return [self.compact_id[token_id] for token_id in gpt2_ids]
+
+    def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
+        """Compact ids -> text."""
+        return self.tokenizer.decode(self.to_gpt2(ids))
+
+    def token_text(self, compact_id: int) -> str:
+        """The text of one token, for labels (it may be part of a word, or a lone space or newline)."""
+        return self.tokenizer.decode([self.gpt2_ids[int(compact_id)]])
+
+    def to_gpt2(self, ids: Sequence[int] | torch.Tensor) -> list[int]:
+        """Compact ids -> GPT-2 ids."""
+        ids = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
+        for token_id in ids:
+            if not 0 <= int(token_id) < len(self.gpt2_ids):
+                raise ValueError(
+                    f"The id {token_id} is outside the vocabulary, whose ids run from 0 to {len(self) - 1}."
+                )
+        return [self.gpt2_ids[int(token_id)] for token_id in ids]
+
+
+@dataclass
+class TourModel:
+    """The tour's trained GPT with its vocabulary and what its training run recorded."""
+
+    model: GPT
+    vocab: TourVocab
+    meta: dict
+
+
+def save_tour_model(path: str, model: GPT, vocab: TourVocab, meta: dict) -> None:
+    """Save ``model`` as float16 weights with its config, vocabulary and ``meta`` (one ``torch.save`` dict)."""
+    weights = {name: tensor.detach().cpu().half() for name, tensor in model.state_dict().items()}
+    del weights["lm_head.weight"]  # tied to wte.weight: stored once, tied again on loading
+    bundle = {
+        "config": model.config.to_dict(),
+        "gpt2_ids": torch.tensor(vocab.gpt2_ids, dtype=torch.int32),
+        "weights": weights,
+        "meta": meta,
+    }
+    torch.save(bundle, path)
+
+
+def tour_model_from_bytes(content: bytes) -> TourModel:
+    """Rebuild the tour's model (float32, eval mode, on the CPU) from the bytes of a saved file."""
+    bundle = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
+    model = GPT(GPTConfig(**bundle["config"]))
+    weights = {name: tensor.float() for name, tensor in bundle["weights"].items()}
+    weights["lm_head.weight"] = weights["wte.weight"]
+    model.load_state_dict(weights)
+    model.eval()
+    return TourModel(model=model, vocab=TourVocab(bundle["gpt2_ids"].tolist()), meta=bundle["meta"])
+
+
+def _load_verified() -> bytes:
+    path = data_path(TOUR_MODEL_FILE)
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != TOUR_MODEL_SHA256:
+        raise DataError(
+            f"The tour's model data/{TOUR_MODEL_FILE} is corrupt or from another training run: its sha256 is "
+            f"{digest}, expected {TOUR_MODEL_SHA256}. Restore it with `git checkout -- data/{TOUR_MODEL_FILE}`, "
+            f"or retrain it with `python tools/train_tour_model.py` and update TOUR_MODEL_SHA256 in "
+            f"course_utils/tour.py."
+        )
+    return content
+
+
+def load_tour_model() -> TourModel:
+    """Load the committed tour model, after checking the file's sha256. Nothing is trained."""
+    return tour_model_from_bytes(_load_verified())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the model does with a prompt: its next-token distribution, and generation one step at a time
+
+
+def encode_prompt(tour: TourModel, text: str) -> torch.Tensor:
+    """The prompt ``text`` as a 1-D tensor of the model's ids (an :class:`OutOfVocabularyError` names a token
+    the model does not know)."""
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"The prompt must be a non-empty string, got {text!r}.")
+    return torch.tensor(tour.vocab.encode(text), dtype=torch.long)
+
+
+def _check_temperature(temperature: float) -> None:
+    if not isinstance(temperature, int | float) or not temperature >= 0:
+        raise ValueError(
+            f"temperature must be a number of at least 0 (0 means: always the likeliest), got {temperature!r}."
+        )
+
+
+def next_token_probabilities(tour: TourModel, ids: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    """The model's probability for every token of its vocabulary to come right after ``ids`` (1-D): shape (V,).
+
+    The scores (logits) are divided by ``temperature`` before the softmax; temperature 0 puts all the
+    probability on the likeliest token, which is what greedy generation picks.
+    """
+    return _probabilities(_next_logits(tour, ids), temperature)
+
+
+def _next_logits(tour: TourModel, ids: torch.Tensor) -> torch.Tensor:
+    """The model's scores (V,) for the token after the 1-D ``ids``, reading at most its context."""
+    if not isinstance(ids, torch.Tensor) or ids.ndim != 1:
+        raise ValueError("ids must be a 1-D tensor of the model's ids: make one with encode_prompt(tour, text).")
+    with torch.no_grad():
+        return tour.model(ids[None, -tour.model.config.context :])[0, -1].float()
+
+
+def _probabilities(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    _check_temperature(temperature)
+    if temperature == 0:
+        return F.one_hot(logits.argmax(), len(logits)).float()
+    return F.softmax(logits / temperature, dim=-1)
+
+
+def top_tokens(tour: TourModel, probabilities: torch.Tensor, k: int = 10) -> list[tuple[str, float]]:
+    """The ``k`` likeliest tokens as ``(token text, probability)`` pairs, likeliest first."""
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a whole number of at least 1, got {k!r}.")
+    values, indices = torch.topk(probabilities, min(k, len(probabilities)))
+    return [(tour.vocab.token_text(int(i)), float(p)) for p, i in zip(values, indices, strict=True)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of generation: the distribution the token was drawn from (its top tokens) and the draw."""
+
+    chosen_id: int
+    chosen_text: str
+    chosen_probability: float
+    top: list[tuple[str, float]]
+    chosen_rank: int  # 1 for the likeliest token; may be larger than len(top)
+
+
+def generate_steps(
+    tour: TourModel, prompt: str, n_tokens: int, temperature: float = 1.0, seed: int = 0, k: int = 10
+) -> list[Step]:
+    """Generate ``n_tokens`` tokens after ``prompt`` and keep, for each, the distribution it was drawn from.
+
+    The draws are the ones ``tour.model.generate`` makes with the same temperature and a CPU generator seeded
+    with ``seed``: the same seed gives the same tokens, with or without the record kept here.
+    """
+    if not isinstance(n_tokens, int) or n_tokens < 0:
+        raise ValueError(f"n_tokens must be a whole number of at least 0, got {n_tokens!r}.")
+    ids = encode_prompt(tour, prompt)
+    generator = torch.Generator().manual_seed(seed)
+    steps = []
+    for _ in range(n_tokens):
+        logits = _next_logits(tour, ids)
+        chosen = int(sample_next_token(logits[None], temperature, None, generator)[0])
+        probabilities = _probabilities(logits, temperature)
+        rank = int((probabilities > probabilities[chosen]).sum()) + 1
+        steps.append(
+            Step(
+                chosen,
+                tour.vocab.token_text(chosen),
+                float(probabilities[chosen]),
+                top_tokens(tour, probabilities, k),
+                rank,
+            )
+        )
+        ids = torch.cat([ids, torch.tensor([chosen])])
+    return steps
+
+
+def generate_text(tour: TourModel, prompt: str, n_tokens: int, temperature: float = 1.0, seed: int = 0) -> str:
+    """The text that ``n_tokens`` tokens of generation add after ``prompt`` (the prompt itself not included)."""
+    _check_temperature(temperature)
+    ids = encode_prompt(tour, prompt)
+    generator = torch.Generator().manual_seed(seed)
+    out = tour.model.generate(ids, n_tokens, temperature=temperature, generator=generator)
+    return tour.vocab.decode(out[len(ids) :])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pictures: the top tokens as bars, generation step by step, and the temperature widget
+
+
+def _label(token_text: str) -> str:
+    return repr(visible_token(token_text))
+
+
+def plot_top_tokens(
+    top: Sequence[tuple[str, float]],
+    title: str,
+    highlight: str | None = None,
+    axes: plt.Axes | None = None,
+    xmax: float | None = 1.0,
+) -> plt.Axes:
+    """A horizontal bar chart of ``(token text, probability)`` pairs, likeliest on top; ``highlight`` (a token
+    text) is drawn in another colour. Spaces show as ``·`` and newlines as ``↵``. The probability axis runs to
+    ``xmax`` (1 by default, so that charts compare; None fits it to the bars)."""
+    if not top:
+        raise ValueError("top is empty: pass the (token, probability) pairs from top_tokens(...).")
+    if axes is None:
+        axes = new_axes(title, "probability", "", figsize=(6, 0.32 * len(top) + 1.2))
+    else:
+        axes.set_title(title)
+    labels = [_label(text) for text, _ in top]
+    colors = [COLORS[1] if text == highlight else COLORS[0] for text, _ in top]
+    axes.barh(range(len(top)), [p for _, p in top], color=colors)
+    axes.set_yticks(range(len(top)), labels, fontfamily="monospace")
+    axes.invert_yaxis()  # likeliest at the top
+    axes.set_xlim(0, xmax if xmax is not None else 1.15 * max(p for _, p in top))
+    axes.grid(axis="y", visible=False)
+    return axes
+
+
+def plot_step_grid(steps: Sequence[Step], columns: int = 3) -> plt.Figure:
+    """Small multiples: for each step, the top tokens it was drawn from, the drawn token highlighted."""
+    if not steps:
+        raise ValueError("steps is empty: generate some with generate_steps(...).")
+    use_course_style()
+    rows = math.ceil(len(steps) / columns)
+    figure, grid = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
+    for index, axes in enumerate(grid.flat):
+        if index >= len(steps):
+            axes.axis("off")
+            continue
+        step = steps[index]
+        title = f"step {index + 1}: drew {_label(step.chosen_text)}"
+        plot_top_tokens(step.top, title, step.chosen_text, axes, xmax=None)  # small bars need their own scale
+        axes.tick_params(axis="y", labelsize=9)
+    figure.supxlabel("probability")
+    figure.tight_layout()
+    return figure
+
+
+def steps_html(steps: Sequence[Step], max_height_px: int = 420) -> str:
+    """A scrollable table: one row per generated token, with the top tokens of the distribution it was drawn
+    from (each with its probability) and the drawn one outlined."""
+    rows = []
+    for number, step in enumerate(steps, start=1):
+        cells = []
+        for text, probability in step.top:
+            chosen = text == step.chosen_text
+            border = "2px solid #d62728" if chosen else "1px solid #ccc"
+            alpha = 0.15 + 0.85 * probability
+            cells.append(
+                f"<span style='display:inline-block;border:{border};background:rgba(31,119,180,{alpha:.2f});"
+                f"margin:1px;padding:0 3px;font-family:monospace;white-space:pre'>"
+                f"{html.escape(visible_token(text))} <small>{probability:.0%}</small></span>"
+            )
+        if step.chosen_rank > len(step.top):
+            cells.append(
+                f"<span style='border:2px solid #d62728;padding:0 3px;font-family:monospace;white-space:pre'>"
+                f"{html.escape(visible_token(step.chosen_text))} <small>{step.chosen_probability:.1%}, "
+                f"rank {step.chosen_rank}</small></span>"
+            )
+        rows.append(
+            f"<tr><td style='text-align:right;color:#777'>{number}</td>"
+            f"<td style='font-family:monospace;font-weight:bold;white-space:pre'>"
+            f"{html.escape(visible_token(step.chosen_text))}</td><td style='text-align:left'>{''.join(cells)}</td></tr>"
+        )
+    header = (
+        "<tr><th>step</th><th>drawn</th>"
+        "<th style='text-align:left'>the likeliest tokens of the distribution it was drawn from</th></tr>"
+    )
+    return (
+        f"<div style='max-height:{max_height_px}px;overflow-y:auto'><table style='border-collapse:collapse'>"
+        f"{header}{''.join(rows)}</table></div>"
+    )
+
+
+def sample_html(prompt: str, continuation: str) -> str:
+    """The prompt in grey and the generated continuation in black, with line breaks kept."""
+    return (
+        f"<pre style='white-space:pre-wrap;font-size:95%'><span style='color:#888'>{html.escape(prompt)}</span>"
+        f"{html.escape(continuation)}</pre>"
+    )
+
+
+def temperature_widget(
+    tour: TourModel, prompt: str, n_tokens: int = 60, temperature: float = 1.0, seed: int = 0
+) -> widgets.VBox:
+    """A slider for the temperature, a seed box and a button for a new seed, over the text they generate.
+
+    Every change calls :func:`generate_text` (so the notebook can check what the widget shows by calling it)
+    and redraws. The widget's last child is the ``widgets.HTML`` holding the sample.
+    """
+    encode_prompt(tour, prompt)  # an unknown token is reported now, not at the first move of the slider
+    label_width = {"description_width": "initial"}  # show the whole label, not "temperat..."
+    slider = widgets.FloatSlider(
+        value=temperature,
+        min=0.0,
+        max=2.0,
+        step=0.05,
+        description="temperature",
+        continuous_update=False,  # regenerate when the slider is let go, not at every pixel
+        style=label_width,
+    )
+    seed_box = widgets.BoundedIntText(value=seed, min=0, max=2**32 - 1, description="seed", style=label_width)
+    new_seed = widgets.Button(description="new seed", tooltip="draw again with the next seed")
+    sample = widgets.HTML()
+
+    def redraw(_change: object = None) -> None:
+        sample.value = sample_html(prompt, generate_text(tour, prompt, n_tokens, slider.value, seed_box.value))
+
+    def next_seed(_button: object) -> None:
+        seed_box.value += 1  # which redraws, through the observer below
+
+    slider.observe(redraw, names="value")
+    seed_box.observe(redraw, names="value")
+    new_seed.on_click(next_seed)
+    redraw()
+    return widgets.VBox([widgets.HBox([slider, seed_box, new_seed]), sample])

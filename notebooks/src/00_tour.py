@@ -1,0 +1,389 @@
+# %% [markdown]
+# # 00 A tour of a GPT: what it does, before how
+#
+# **What you will do.** Run a small GPT that has read Shakespeare, and watch everything it does from the
+# outside: how it cuts text into tokens, how it gives a probability to every token that might come next, how it
+# writes a passage one token at a time, what the "temperature" knob changes, and how a chat is nothing but a
+# script that the model continues. You write three short functions along the way.
+#
+# **What you will not do yet.** Look inside. Here the model is a black box with about 2.3 million numbers in
+# it; the rest of the course opens the box piece by piece until you have built, trained and sampled the same
+# kind of model yourself (the map is in section 0.7).
+#
+# **What you need.** Nothing but a little Python: strings, lists, `for` loops and functions. Nothing is trained
+# in this notebook: the model was trained once by `tools/train_tour_model.py` and its weights are in `data/`.
+#
+# **Time.** About 45 minutes, three exercises included.
+#
+# **How the exercises work.** Each exercise is a function to write in the cell under it, followed by a check.
+# Until you write it, the check says "not done yet" and the rest of the notebook uses the course's own solution,
+# so you can run everything top to bottom (Run All) at any time.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+
+from course_utils import scaled, seed_everything
+from course_utils.data import gpt2_tokenizer
+from course_utils.display import colored_tokens_html, show_html
+from course_utils.plotting import use_course_style
+
+generator = seed_everything(0)  # seeds Python, numpy and torch; the generator is for torch's random numbers
+use_course_style()
+
+# %% [markdown]
+# ## 0.1 Text becomes tokens
+#
+# A GPT does not read letters or words. It reads **tokens**: pieces of text from a fixed list, its vocabulary,
+# each with a number, its **id**. GPT-2's vocabulary has 50,257 tokens. Common words are one token each, usually
+# with the space in front of them (`" the"`, `" king"`); rarer words are cut into several pieces; punctuation
+# and newlines are tokens too. The model only ever sees the ids.
+#
+# The course carries GPT-2's tokenizer in `data/`, so it works offline. Here is a line of Shakespeare, cut into
+# its tokens, with each token's id under it (a space is drawn as `·` and a newline as `↵`, so you can see them):
+
+# %%
+tokenizer = gpt2_tokenizer()
+sentence = "Shall I compare thee to a summer's day?\nThou art more lovely and more temperate."
+ids = tokenizer.encode(sentence)
+pieces = [tokenizer.decode([token_id]) for token_id in ids]  # each id back to its piece of text
+
+show_html(colored_tokens_html(pieces, ids))
+print(f"{len(sentence)} characters, {len(sentence.split())} words, {len(ids)} tokens")
+print(f"GPT-2's vocabulary: {tokenizer.n_vocab:,} tokens")
+
+# %%
+assert "".join(pieces) == sentence  # the pieces, joined, give back the text exactly
+assert tokenizer.n_vocab == 50_257
+assert len(ids) > len(sentence.split())  # more tokens than words
+
+# %% [markdown]
+# `"Shall"` became two tokens, `"Sh"` and `"all"`, while `" compare"` and `" lovely"` are one each: which words
+# get a single token depends on how often they occurred in the text GPT-2's tokenizer was built from (modern web
+# pages, not Elizabethan plays). Rare and long words fall apart into several pieces:
+
+# %%
+for word in [" thee", " summer", " unmannerly", " Rosencrantz", " honorificabilitudinitatibus"]:
+    word_ids = tokenizer.encode(word)
+    print(f"{word!r:32} -> {len(word_ids):2} tokens: {[tokenizer.decode([i]) for i in word_ids]}")
+
+# %% [markdown]
+# Chapter 06 builds a tokenizer like this one from scratch and explains how the list of pieces is chosen. For
+# now, one consequence matters: **lengths are measured in tokens**. A model's context ("it reads 128 tokens at
+# once"), the price of a chat product's answer and the size of a training set are all counted in tokens.
+
+# %% [exercise ch00.count_tokens]
+# Write `count_tokens(text)`: how many tokens GPT-2's tokenizer cuts `text` into.
+
+# %%
+for line in ["To be, or not to be, that is the question.", "Rosencrantz and Guildenstern are dead."]:
+    print(f"{count_tokens(line):3} tokens, {len(line.split()):3} words: {line}")
+assert count_tokens(sentence) == len(ids)
+
+# %% [markdown]
+# ## 0.2 The model the tour uses
+#
+# The model of this tour is a small GPT trained on the course's Shakespeare text: about 1.4 million tokens of
+# plays and poems. Four plays were held out of its training (Troilus and Cressida, Twelfth Night, The Two
+# Gentlemen of Verona, The Winter's Tale) so that we can measure how well it predicts text it has never seen.
+#
+# Shakespeare uses only about 19,000 of GPT-2's 50,257 tokens (no `" smartphone"`, no `" Python"`). The model
+# keeps just those, renumbered 0, 1, 2, ...: a smaller vocabulary makes a smaller model, small enough to ship in
+# the course repository. Loading it checks the file's fingerprint (its sha256) and trains nothing.
+
+# %%
+from course_utils.tour import load_tour_model
+
+tour = load_tour_model()
+model, vocab = tour.model, tour.vocab
+print(f"{model.num_params():,} weights; a vocabulary of {len(vocab):,} tokens; it reads {model.config.context} tokens")
+print(
+    f"trained for {tour.meta['training_seconds'] / 60:.0f} minutes on one CPU core, on {tour.meta['tokens_seen']:,} "
+    f"tokens of text; held-out loss {tour.meta['heldout_loss']:.2f}"
+)
+
+# %%
+assert len(vocab) < tokenizer.n_vocab
+assert model.config.vocab_size == len(vocab)
+assert tokenizer.encode(" smartphone")[0] not in vocab and tokenizer.encode(" Python")[0] not in vocab
+
+# %% [markdown]
+# A word Shakespeare never wrote has no id in this model, and asking for one gets a message naming it:
+
+# %%
+from course_utils.tour import OutOfVocabularyError, encode_prompt
+
+try:
+    encode_prompt(tour, "ROMEO.\nMy smartphone is ringing.")
+except OutOfVocabularyError as error:
+    print(error)
+
+# %% [markdown]
+# ## 0.3 A model gives a probability to every possible next token
+#
+# Give the model some tokens and it returns one number for **each** of the tokens in its vocabulary: the
+# probability that this token comes next. All of them are positive and they add up to 1. This is the only thing
+# a GPT computes; everything else in this notebook is built on it.
+#
+# Below, the prompt is the beginning of a speech. The bar chart shows the ten tokens the model finds likeliest to
+# come next, out of its 19,000-odd.
+
+# %%
+from course_utils.tour import next_token_probabilities, plot_top_tokens, top_tokens
+
+prompt = "KING HENRY.\nI pray thee, good my"
+prompt_ids = encode_prompt(tour, prompt)
+probabilities = next_token_probabilities(tour, prompt_ids)
+top_ten = top_tokens(tour, probabilities, k=10)
+
+plot_top_tokens(top_ten, f"What comes after {prompt[-20:]!r}?")
+plt.show()
+for token, probability in top_ten[:3]:
+    print(f"{token!r:12} {probability:.1%}")
+
+# %%
+assert probabilities.shape == (len(vocab),)  # one probability per token of the vocabulary
+assert (probabilities >= 0).all() and abs(probabilities.sum().item() - 1) < 1e-4
+assert sum(p for _, p in top_ten) < 1  # the other ~19,000 tokens share the rest
+assert top_ten[0][0] == " lord"
+
+# %% [markdown]
+# The probabilities say what the model learned from reading. After "good my" it expects `" lord"` far more than
+# anything else (about one time in seven), then words a character might call someone: `" heart"`, `" father"`,
+# `" master"`. Nobody wrote that rule down; the model picked it up by being trained to predict the next token of
+# Shakespeare's text, two million tokens of it (chapters 01 to 03 show how training works, on smaller models).
+#
+# The likeliest token is the one with the largest probability. Finding it is your next exercise.
+
+# %% [exercise ch00.most_likely]
+# Write `most_likely(tokens, probabilities)`: the token with the largest probability.
+
+# %%
+all_tokens = [vocab.token_text(i) for i in range(len(vocab))]
+best = most_likely(all_tokens, probabilities.tolist())
+print(f"the likeliest next token: {best!r}")
+assert best == top_ten[0][0]
+
+# %% [markdown]
+# ## 0.4 Predict, sample, append, repeat
+#
+# A model that predicts one token can write a whole passage:
+#
+# 1. **predict**: compute the probabilities of the next token;
+# 2. **sample**: draw one token at random, each with its probability (a token at 30% comes up about three times
+#    in ten);
+# 3. **append** it to the text;
+# 4. **repeat** with the longer text.
+#
+# Here is that loop, written out. The random draws come from a generator seeded with a fixed number, so that the
+# same seed always draws the same tokens.
+
+# %%
+text_ids = encode_prompt(tour, prompt)
+draws = torch.Generator().manual_seed(0)
+for _ in range(8):
+    next_probabilities = next_token_probabilities(tour, text_ids)  # predict
+    next_id = torch.multinomial(next_probabilities, num_samples=1, generator=draws)  # sample
+    text_ids = torch.cat([text_ids, next_id])  # append
+    print(repr(vocab.decode(text_ids[-12:])))  # repeat: the loop goes round with the longer text
+
+# %% [markdown]
+# The model's own `generate` runs the same loop (chapter 10 writes it). With the same seed it draws the same
+# tokens:
+
+# %%
+from course_utils.tour import generate_text
+
+continuation = generate_text(tour, prompt, n_tokens=8, temperature=1.0, seed=0)
+print(repr(continuation))
+assert prompt + continuation == vocab.decode(text_ids)
+
+# %% [markdown]
+# Now a longer passage, keeping at each step the distribution the token was drawn from. Each row of the table
+# below is one step: the token that was drawn, then the ten likeliest tokens at that moment with their
+# probabilities; the drawn one is outlined in red. When it is not among the ten, it is added at the end of the
+# row with its rank (rank 1 is the likeliest). Scroll through it.
+
+# %%
+from course_utils.tour import generate_steps, plot_step_grid, sample_html, steps_html
+
+passage_prompt = "ROMEO.\nBut soft,"
+steps = generate_steps(tour, passage_prompt, n_tokens=scaled(full=60, fast=12), temperature=1.0, seed=1)
+show_html(sample_html(passage_prompt, "".join(step.chosen_text for step in steps)))
+show_html(steps_html(steps))
+
+# %%
+ranks = [step.chosen_rank for step in steps]
+top_ten_shares = [sum(probability for _, probability in step.top) for step in steps]
+in_top_ten = sum(rank <= 10 for rank in ranks)
+print(f"the drawn token was the likeliest at {ranks.count(1)} of {len(steps)} steps, in the top ten at {in_top_ten}")
+print("ranks of the drawn tokens:", ranks)
+print("probability held by the top ten:", [round(share, 2) for share in top_ten_shares])
+assert all(rank >= 1 for rank in ranks)
+assert min(top_ten_shares) < 0.5 < max(top_ten_shares)  # sure of itself at some steps, unsure at others
+
+# %% [markdown]
+# Two things stand out. At some steps the model is sure of itself: after the end of a line, or in the middle of a
+# word, one token takes most of the probability. At others its top ten together hold a third of it or less, and
+# the draw often comes from far down the list (ranks in the hundreds or thousands). A model this small spreads
+# its bets thin, and drawing with the probabilities as they are lets those long shots in. The next section shows
+# the knob that controls how adventurous the draws are.
+
+# %% [markdown]
+# The same steps as bar charts, for the first six tokens:
+
+# %%
+plot_step_grid(steps[:6])
+plt.show()
+
+# %% [markdown]
+# ## 0.5 Temperature
+#
+# Inside, the model first gives every token a score, any number, higher for likelier tokens, and then turns the
+# scores into probabilities. Before that last step, the scores can be divided by a number called the
+# **temperature**. A temperature below 1 makes the likely tokens likelier still; at 0 only the likeliest token
+# is left, and the text no longer depends on the seed. A temperature above 1 flattens the distribution, so that
+# unlikely tokens come up more often; far above 1 every token becomes about as likely as any other, and the text
+# turns to nonsense. (Chapter 07 shows why dividing the scores does this.)
+
+# %%
+figure, axes_row = plt.subplots(1, 3, figsize=(15, 4))
+for axes, temperature in zip(axes_row, [0.5, 1.0, 2.0], strict=True):
+    spread = next_token_probabilities(tour, prompt_ids, temperature=temperature)
+    plot_top_tokens(top_tokens(tour, spread, k=10), f"temperature {temperature}", axes=axes)
+figure.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Try it: move the slider and change the seed (or press "new seed"). At temperature 0, every seed gives the
+# same text, and it tends to get stuck in a loop (always taking the likeliest token is not how to write well,
+# which is why chat products sample); around 0.5 to 0.8 the text varies with the seed and stays closer to
+# English; at 2 it falls apart.
+#
+# **This is the "temperature" setting of a chat product**, and the same dial in every API that serves a language
+# model: the model is the same, only the drawing of the next token changes.
+
+# %%
+from course_utils.tour import temperature_widget
+
+widget_prompt = "JULIET.\nO Romeo,"
+temperature_widget(tour, widget_prompt, n_tokens=scaled(full=80, fast=10), temperature=0.8, seed=0)
+
+# %% [markdown]
+# The widget calls `generate_text`, so we can check in code what it shows:
+
+# %%
+n_tokens = scaled(full=30, fast=8)
+greedy = {generate_text(tour, widget_prompt, n_tokens, temperature=0, seed=seed) for seed in range(3)}
+warm = {generate_text(tour, widget_prompt, n_tokens, temperature=1.0, seed=seed) for seed in range(3)}
+print(f"temperature 0: {len(greedy)} different text(s) from 3 seeds; temperature 1: {len(warm)}")
+assert len(greedy) == 1  # no randomness left
+assert len(warm) == 3
+
+
+def mean_rank(temperature: float) -> float:
+    """How far down the list the drawn tokens come from on average (1 = always the likeliest)."""
+    drawn = generate_steps(tour, widget_prompt, n_tokens, temperature=temperature, seed=0)
+    return sum(step.chosen_rank for step in drawn) / len(drawn)
+
+
+rank_by_temperature = {temperature: mean_rank(temperature) for temperature in [0.0, 0.5, 2.0]}
+print("mean rank of the drawn token:", rank_by_temperature)
+assert rank_by_temperature[0.0] == 1.0 < rank_by_temperature[2.0]
+
+# %% [markdown]
+# ## 0.6 A chat is a script that the model continues
+#
+# A chat assistant is the same loop. The program behind the chat window writes one long text and lets the model
+# continue it:
+#
+# - at the top, a **system prompt**, text the user never sees ("You are a helpful assistant...");
+# - then the conversation so far, each turn marked with its speaker's tag;
+# - and at the end the assistant's tag, with nothing after it.
+#
+# The likeliest continuation of such a text is the assistant's next turn. The program stops generating when the
+# model starts another speaker's turn, and shows you what came before.
+#
+# Our model knows only plays, so we write the chat as a play: the scene is the system prompt, and the speakers'
+# names in capitals, followed by a full stop, are the tags (that is how every play in its training text marks who
+# speaks).
+
+# %% [exercise ch00.chat_script]
+# Write `chat_script(system, turns, next_speaker)`: the scene, the turns and the next speaker's tag, as a script.
+
+# %%
+script = chat_script(
+    "Verona. A public place.\n\nEnter ROMEO and BENVOLIO.",
+    [("Benvolio", "Good morrow, cousin."), ("Romeo", "Is the day so young?")],
+    next_speaker="Benvolio",
+)
+print(script)
+assert script.endswith("\n\nBENVOLIO.\n")
+
+# %% [markdown]
+# The model continues the script; we keep its text up to the first blank line, where the next speaker would
+# begin:
+
+# %%
+for seed in range(scaled(full=3, fast=1)):
+    continuation = generate_text(tour, script, n_tokens=scaled(full=40, fast=10), temperature=0.8, seed=seed)
+    reply = continuation.split("\n\n")[0]  # up to the first blank line
+    if continuation.startswith("\n"):  # with the script's last newline, a blank line: BENVOLIO said nothing
+        reply = ""
+    print(f"BENVOLIO (seed {seed}): {reply!r}")
+
+# %% [markdown]
+# The answers sound like a play, and say little. Four things separate this model from a chat assistant, and
+# the course deals with each of them:
+#
+# - **Size.** It has about 2.3 million weights; GPT-3 has 175 billion, some 75,000 times more (computed below).
+#   Chapter 10 counts the weights of a GPT, matrix by matrix.
+# - **Reading.** It has read 1.4 million tokens of Shakespeare about once and a half; GPT-3 read 300 billion
+#   tokens of books and web pages. Chapter 11 measures what training at that scale costs.
+# - **Memory.** It reads at most 128 tokens at a time, so a long conversation falls off its beginning.
+# - **Manners.** It was trained to continue plays, not to answer. Chat models are trained further on
+#   conversations in which the assistant's turns are helpful answers (chapter 12 builds a chat loop).
+
+# %%
+gpt3_weights = 175_181_291_520  # chapter 10 derives this number from GPT-3's sizes
+print(f"GPT-3 has {gpt3_weights / model.num_params():,.0f} times as many weights as the tour's model")
+assert gpt3_weights / model.num_params() > 10_000
+
+# %% [markdown]
+# ## 0.7 What you will build
+#
+# Everything in this tour was a call to the black box. The chapters ahead build each piece, in this order:
+#
+# - **01 Linear regression.** A model is a function with weights, trained to make a loss small: a line fitted
+#   by gradient descent.
+# - **02 Neural networks.** Weights are learned, not written: neurons, layers and a training loop in PyTorch.
+# - **03 Language as numbers.** Text as numbers, predicting the next one, sampling: a character model and a
+#   bigram model of Shakespeare.
+# - **04 Embeddings.** Each token's id becomes a vector, and meaning becomes a direction.
+# - **05 Dot products.** A score for every token: the unembedding.
+# - **06 Tokenization.** How text becomes tokens (0.1): byte-pair encoding, GPT-2's tokenizer from scratch.
+# - **07 Softmax and sampling.** Scores become probabilities; temperature, top-k, and the loss a GPT learns
+#   from (0.3 to 0.5).
+# - **08 Attention.** How the model reads the whole prompt at once.
+# - **09 The transformer block.** The block a GPT stacks, again and again.
+# - **10 The full GPT.** The tour's model itself, assembled from your parts and trained on Shakespeare.
+# - **11 Scaling up.** What GPT-3's size costs, and how GPUs pay it; GPT-2's real weights in your model.
+# - **12 Encoder-decoder and chat.** Translation models, fine-tuning, and a chat loop (0.6).
+
+# %% [markdown]
+# ## Summary
+#
+# - **Text becomes tokens**, each with an id, and a word is often several tokens (`count_tokens`). Chapter 06
+#   builds the tokenizer.
+# - **A model gives a probability to every possible next token** (the bar chart, `most_likely`). Chapters 05
+#   and 07 turn scores into probabilities.
+# - **Predict, sample, append, repeat** writes a passage (the loop of 0.4). Chapter 03 does it for characters,
+#   chapter 10 for the GPT.
+# - **Temperature** divides the scores: 0 is greedy, high is random (the slider). Chapter 07.
+# - **A chat is a script that the model continues** (`chat_script`). Chapter 12.
+#
+# A GPT does one thing: it turns the tokens so far into a probability for each possible next token. Writing,
+# answering and chatting are that one step, repeated.
+#
+# **Next:** chapter 01 starts from the very bottom, with a model of two weights (a straight line through house
+# prices) and the training loop that every model in this course, the tour's GPT included, is trained with.
