@@ -121,4 +121,7 @@ def test_truncated_ranks_fail_their_checksum(data_copy: Path):
 
 def test_data_readme_records_the_checksums():
     readme = (Path(data.__file__).resolve().parent.parent / "data" / "README.md").read_text()
-    assert data.SHAKESPEARE_SHA256 in readme and data.GPT2_RANKS_SHA256 in readme
+    from course_utils.tour import TOUR_MODEL_SHA256
+
+    for checksum in (data.SHAKESPEARE_SHA256, data.GPT2_RANKS_SHA256, TOUR_MODEL_SHA256):
+        assert checksum in readme
