@@ -24,7 +24,7 @@ def encode(text: str, vocab: list[str]) -> list[int]:
     """Turn ``text`` into a list of ids: each character becomes its position in ``vocab``.
 
     ``text`` is a string and ``vocab`` a list of distinct characters; the result has one id per character of
-    ``text`` (an empty text gives an empty list).
+    ``text`` (an empty text gives an empty list). A character that is not in ``vocab`` raises a ``KeyError``.
 
     >>> encode("hi", ["h", "i"])
     [0, 1]
@@ -48,8 +48,8 @@ def encode(text: str, vocab: list[str]) -> list[int]:
 def encode_array(text: str, vocab: list[str]) -> np.ndarray:
     """The ids of :func:`encode`, as an int64 array, computed without a Python loop: for long texts.
 
-    Encoding Shakespeare's 5 million characters one at a time takes about a second; this takes a few
-    hundredths. It reads each character's Unicode number and looks its id up in a table.
+    Encoding Shakespeare's 5 million characters one at a time takes from a fraction of a second to a few
+    seconds; this takes a few hundredths. It reads each character's Unicode number and looks its id up in a table.
     """
     if not isinstance(text, str):
         raise TypeError(f"encode_array needs the text as a string, got {type(text).__name__}.")
@@ -130,12 +130,14 @@ def sliding_windows(ids: Sequence[int], context: int) -> tuple[np.ndarray, np.nd
     """
     if context < 1:
         raise ValueError(f"context must be at least 1, got {context}.")
+    ids = np.asarray(ids)
+    if ids.ndim != 1:
+        raise ValueError(f"ids must be one 1-D sequence of ids, got shape {ids.shape}.")
     if len(ids) <= context:
         raise ValueError(
             f"A window of {context} ids needs at least {context + 1} ids (the window and its target), got "
             f"{len(ids)}: use a longer text or a shorter context."
         )
-    ids = np.asarray(ids)
     inputs = np.stack([ids[start : start + context] for start in range(len(ids) - context)])
     targets = ids[context:]
     return inputs, targets

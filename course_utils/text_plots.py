@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import LogNorm
+from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import Rectangle
 
 from course_utils.plotting import COLORS, new_axes, use_course_style
@@ -94,7 +94,8 @@ def plot_char_matrix(
     colorbar_label: str = "",
 ) -> plt.Axes:
     """A heat map of ``matrix`` with one row per character of ``row_chars`` and one column per character of
-    ``column_chars`` (newline and space drawn visibly); ``log_scale`` colours counts that span many powers of 10."""
+    ``column_chars`` (newline and space drawn visibly); ``log_scale`` colours counts that span many powers of 10,
+    and leaves the cells of 0 white while a count of 1 is a visible light blue."""
     matrix = np.asarray(matrix)
     if matrix.shape != (len(row_chars), len(column_chars)):
         raise ValueError(
@@ -106,7 +107,9 @@ def plot_char_matrix(
     axes.grid(False)
     shown = np.ma.masked_equal(matrix, 0) if log_scale else matrix
     norm = LogNorm(vmin=max(1, shown.min()), vmax=max(2, matrix.max())) if log_scale else None
-    image = axes.imshow(shown, cmap="Blues", norm=norm, aspect="auto", interpolation="nearest")
+    # Blues starts at white: on a log scale, start it at a light blue so that a count of 1 differs from none
+    cmap = ListedColormap(plt.get_cmap("Blues")(np.linspace(0.15, 1, 256))) if log_scale else "Blues"
+    image = axes.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
     fontsize = 7 if max(matrix.shape) > 40 else 10
     axes.set_xticks(range(len(column_chars)), [visible(c) for c in column_chars], fontsize=fontsize)
     axes.set_yticks(range(len(row_chars)), [visible(c) for c in row_chars], fontsize=fontsize)

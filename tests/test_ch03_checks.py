@@ -35,16 +35,19 @@ def test_one_hot_in_other_words():
     assert _passes(
         "ch03.one_hot", lambda ids, v: torch.nn.functional.one_hot(torch.as_tensor(np.asarray(ids)), v).float()
     )
+    assert _passes("ch03.one_hot", lambda ids, v: torch.from_numpy(np.eye(v)[np.asarray(ids)]).float())
 
 
 def test_one_hot_of_the_wrong_type_is_named():
     with pytest.raises(CheckFailed, match=r"\.float\(\)"):
         get("ch03.one_hot").check(lambda ids, v: torch.nn.functional.one_hot(torch.as_tensor(np.asarray(ids)), v))
+    with pytest.raises(CheckFailed, match="float64"):  # nn.Linear's float32 weights refuse it
+        get("ch03.one_hot").check(lambda ids, v: torch.from_numpy(np.eye(v)[np.asarray(ids)]))
     with pytest.raises(CheckFailed, match="return a torch tensor"):
         get("ch03.one_hot").check(lambda ids, v: np.eye(v)[np.asarray(ids)])
 
 
-def test_sliding_windows_and_counts_with_loops_and_lists():
+def test_sliding_windows_and_counts_with_loops_lists_and_numpy():
     def windows_as_lists(ids, context):
         ids = list(ids)
         starts = range(len(ids) - context)
@@ -58,6 +61,17 @@ def test_sliding_windows_and_counts_with_loops_and_lists():
 
     assert _passes("ch03.sliding_windows", windows_as_lists)
     assert _passes("ch03.bigram_counts", counts_by_loop)
+
+    def windows_as_views(ids, context):
+        ids = np.asarray(ids)
+        return np.lib.stride_tricks.sliding_window_view(ids, context)[:-1], ids[context:]
+
+    def counts_by_bincount(ids, vocab_size):
+        ids = np.asarray(ids)
+        return np.bincount(ids[:-1] * vocab_size + ids[1:], minlength=vocab_size**2).reshape(vocab_size, vocab_size)
+
+    assert _passes("ch03.sliding_windows", windows_as_views)
+    assert _passes("ch03.bigram_counts", counts_by_bincount)
 
 
 def test_sample_next_by_inverse_cdf_and_by_a_loop():

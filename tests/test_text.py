@@ -112,6 +112,8 @@ class TestSlidingWindows:
             sliding_windows([], 1)
         with pytest.raises(ValueError, match="at least 1"):
             sliding_windows([1, 2, 3], 0)
+        with pytest.raises(ValueError, match="1-D"):
+            sliding_windows([[1, 2], [3, 4]], 1)
 
     def test_random_windows_agree_with_sliding_windows(self):
         ids = torch.arange(50)

@@ -37,6 +37,9 @@ def test_vocab_and_windows():
 def test_char_matrix_and_distribution():
     axes = plot_char_matrix(np.array([[0, 5], [100, 1]]), ["a", "b"], ["a", "b"], "pairs", log_scale=True)
     assert axes.get_xlabel() == "next character" and axes.get_title() == "pairs"
+    image = axes.get_images()[0]
+    assert image.get_array().mask[0, 0]  # a pair that never occurs is left blank...
+    assert image.cmap(0.0)[:3] != (1.0, 1.0, 1.0)  # ...and a count of 1 is coloured, not white
     with pytest.raises(ValueError, match="shape"):
         plot_char_matrix(np.ones((2, 3)), ["a", "b"], ["a", "b"], "bad")
     axes = plot_distribution([0.2, 0.5, 0.3], ["a", "b", "c"], "next", drawn=[1, 1, 2, 0])

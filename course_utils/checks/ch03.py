@@ -35,6 +35,7 @@ def _encode_cases() -> list[Case]:
         Case('"hello" with the vocabulary e, h, l, o', ("hello", ["e", "h", "l", "o"])),
         Case("a line of the rhyme with its own vocabulary", (RHYME_LINE, RHYME_VOCAB)),
         Case('"cab" with an unsorted vocabulary [b, c, a]', ("cab", ["b", "c", "a"])),
+        Case('"bad" with the vocabulary a, b, c, d, e (c and e unused)', ("bad", ["a", "b", "c", "d", "e"])),
         Case("one character", ("a", ["a", "b"])),
     ]
 
@@ -62,6 +63,11 @@ register(
                 "use the order of `vocab` as it is given; do not sort it again.",
                 lambda text, vocab: [sorted(vocab).index(char) for char in text],
             ),
+            Mistake(
+                "look the characters up in the `vocab` you are given, not in a vocabulary built from `text` "
+                "(the text need not hold every character of the vocabulary).",
+                lambda text, vocab: [char_vocab(text).index(char) for char in text],
+            ),
         ],
     )
 )
@@ -71,6 +77,7 @@ def _decode_cases() -> list[Case]:
     return [
         Case("ids [1, 0, 2, 2, 3] with the vocabulary e, h, l, o", ([1, 0, 2, 2, 3], ["e", "h", "l", "o"])),
         Case("the first line of the rhyme, encoded", (encode(RHYME_LINE, RHYME_VOCAB), RHYME_VOCAB)),
+        Case("ids [0, 1, 2, 3] with an unsorted vocabulary [d, b, a, c]", ([0, 1, 2, 3], ["d", "b", "a", "c"])),
         Case("ids in a numpy array", (np.array([2, 0, 1]), ["b", "c", "a"])),
         Case("ids in a torch tensor", (torch.tensor([0, 1, 1, 0]), ["a", "b"])),
     ]
@@ -105,6 +112,10 @@ register(
                 "id `i` is `vocab[i]`: ids start at 0, so do not subtract 1 (off by one).",
                 lambda ids, vocab: "".join(vocab[int(i) - 1] for i in ids),
             ),
+            Mistake(
+                "use the order of `vocab` as it is given; do not sort it again.",
+                lambda ids, vocab: "".join(sorted(vocab)[int(i)] for i in ids),
+            ),
         ],
     )
 )
@@ -123,12 +134,17 @@ def _one_hot_cases() -> list[Case]:
 
 
 def _same_float_tensor(got: Any, want: torch.Tensor) -> str | None:
-    """Compare values, and ask for a float tensor: the network that reads one-hot vectors takes nothing else."""
-    if isinstance(got, torch.Tensor) and not got.dtype.is_floating_point:
+    """Compare values, and ask for a float32 tensor: the network that reads one-hot vectors takes nothing else."""
+    if isinstance(got, torch.Tensor) and got.dtype != torch.float32:
         problem = same_values(got, want)
-        return (
-            problem or f"the values are right but the tensor holds {got.dtype}: a network needs floats, add `.float()`"
-        )
+        if problem:
+            return problem
+        if got.dtype.is_floating_point:  # float64, from np.eye or torch.from_numpy: nn.Linear refuses it
+            return (
+                f"the values are right but the tensor holds {got.dtype}: the network's weights are float32 and "
+                f"refuse other floats, add `.float()`"
+            )
+        return f"the values are right but the tensor holds {got.dtype}: a network needs floats, add `.float()`"
     if got is not None and not isinstance(got, torch.Tensor):
         problem = same_values(got, want)
         return problem or f"the values are right, but return a torch tensor (got {type(got).__name__}): use `torch.eye`"
@@ -165,6 +181,11 @@ register(
                 lambda ids, vocab_size: torch.eye(vocab_size + 1)[_as_ids(ids)],
             ),
             Mistake(
+                "each vector has vocab_size entries, however large the largest id in `ids` is: "
+                "`F.one_hot(ids)` alone makes them only `ids.max() + 1` long, pass `num_classes=vocab_size`.",
+                lambda ids, vocab_size: torch.nn.functional.one_hot(_as_ids(ids)).float(),
+            ),
+            Mistake(
                 "keep the shape of `ids`: a (2, 3) array of ids gives a (2, 3, vocab_size) result, not a flat list "
                 "of vectors.",
                 lambda ids, vocab_size: torch.eye(vocab_size)[_as_ids(ids).flatten()],
@@ -189,9 +210,25 @@ def _window_cases() -> list[Case]:
 
 
 def _windows(ids: Any, context: int, first: int, count: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` windows of ``width`` ids starting at 0, 1, ..., and targets from ``ids[first]`` on: the reference
+    is ``first = width = context`` and ``count = len(ids) - context``; the mistakes shift one of them."""
     ids = np.asarray(ids)
     inputs = np.stack([ids[start : start + width] for start in range(count)])
     return inputs, ids[first : first + count]
+
+
+def _shifted_windows(ids: Any, context: int) -> tuple[np.ndarray, np.ndarray]:
+    """Targets as whole windows shifted by one, as a GPT trains: not what this exercise asks."""
+    ids = np.asarray(ids)
+    starts = range(len(ids) - context)
+    return np.stack([ids[i : i + context] for i in starts]), np.stack([ids[i + 1 : i + context + 1] for i in starts])
+
+
+def _jumping_windows(ids: Any, context: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windows side by side, each starting where the one before ended, instead of one id further on."""
+    ids = np.asarray(ids)
+    starts = range(0, len(ids) - context, context)
+    return np.stack([ids[i : i + context] for i in starts]), ids[[i + context for i in starts]]
 
 
 register(
@@ -223,6 +260,25 @@ register(
                 "stopped one early and lost the last example.",
                 lambda ids, c: _windows(ids, c, c, len(ids) - c - 1, c),
             ),
+            Mistake(
+                "the last window, `ids[-context:]`, has no id after it, so it is no example: there are "
+                "`len(ids) - context` windows, one per target, not `len(ids) - context + 1`.",
+                lambda ids, c: _windows(ids, c, c, len(ids) - c + 1, c),
+            ),
+            Mistake(
+                "the window moves on by one id at a time, not by a whole window: windows overlap, and every id "
+                "after the first `context` is the target of one example.",
+                _jumping_windows,
+            ),
+            Mistake(
+                "`targets[i]` is the single id right after window `i`, so `targets` has one id per example; yours "
+                "holds a whole window shifted by one (chapter 10's GPT trains that way, this model does not).",
+                _shifted_windows,
+            ),
+            Mistake(
+                "return the pair in the order `(inputs, targets)`: the windows first, then the id after each.",
+                lambda ids, c: sliding_windows(ids, c)[::-1],
+            ),
         ],
     )
 )
@@ -238,6 +294,7 @@ def _counts_cases() -> list[Case]:
         Case("the rhyme's first line, encoded", (encode(RHYME_LINE, RHYME_VOCAB), len(RHYME_VOCAB))),
         Case("500 random ids in a numpy array with vocab_size 6", (rng.integers(0, 6, 500), 6)),
         Case("two ids with vocab_size 4 (one pair)", ([3, 0], 4)),
+        Case("ids [1, 0, 1] with vocab_size 4 (ids 2 and 3 never occur)", ([1, 0, 1], 4)),
     ]
 
 
@@ -245,6 +302,14 @@ def _counts_once_per_distinct_pair(ids: Any, vocab_size: int) -> np.ndarray:
     ids = np.asarray(ids)
     counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
     counts[ids[:-1], ids[1:]] += 1  # the classic slip: a repeated index pair is incremented only once
+    return counts
+
+
+def _counts_two_at_a_time(ids: Any, vocab_size: int) -> np.ndarray:
+    """The pairs (ids[0], ids[1]), (ids[2], ids[3]), ...: a step of two misses every other pair."""
+    ids = np.asarray(ids)
+    counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
+    np.add.at(counts, (ids[0:-1:2], ids[1::2]), 1)
     return counts
 
 
@@ -280,6 +345,16 @@ register(
                 "the text does not wrap around: the last id has no next id, so do not pair it with the first "
                 "(`np.roll` does that).",
                 lambda ids, v: bigram_counts(list(ids) + [ids[0]], v),
+            ),
+            Mistake(
+                "pairs overlap: every id but the first and the last is the second id of one pair and the first of "
+                "the next, so step through the ids one at a time, not two.",
+                _counts_two_at_a_time,
+            ),
+            Mistake(
+                "the table is `vocab_size` by `vocab_size` whichever ids occur: an id that never occurs still has its "
+                "row and column, of zeros. Take the size from `vocab_size`, not from the largest id.",
+                lambda ids, v: bigram_counts(ids, int(np.max(ids)) + 1),
             ),
         ],
     )
@@ -332,11 +407,18 @@ def _check_sample_next(learner_fn: Callable[..., Any]) -> None:
     described = f"probabilities {[round(p, 2) for p in probabilities.tolist()]}"
 
     if len(set(draws)) == 1:
-        raise CheckFailed(
-            f"with {described}, all {DRAWS} draws gave the id {draws[0]}. Always taking the most likely id is "
-            f"argmax (greedy), not sampling: draw at random so that each id comes up as often as its probability "
-            f"says, e.g. with `torch.multinomial(probabilities, 1, generator=generator)`."
+        fresh_generator = (
+            "a generator made or seeded inside `sample_next` starts afresh on every call and repeats its first "
+            "draw: use the `generator` passed in, which moves on with every draw"
         )
+        if draws[0] == int(probabilities.argmax()):
+            raise CheckFailed(
+                f"with {described}, all {DRAWS} draws gave the id {draws[0]}, the most likely one. Always taking "
+                f"the most likely id is argmax (greedy), not sampling: draw at random so that each id comes up as "
+                f"often as its probability says, e.g. with `torch.multinomial(probabilities, 1, "
+                f"generator=generator)`. (If you did draw at random: {fresh_generator}.)"
+            )
+        raise CheckFailed(f"with {described}, all {DRAWS} draws gave the id {draws[0]}: {fresh_generator}.")
     uniform_spread = MAX_DEVIATION * math.sqrt(DRAWS * (1 / vocab_size) * (1 - 1 / vocab_size))
     if np.all(np.abs(counts - DRAWS / vocab_size) < uniform_spread):
         raise CheckFailed(
@@ -432,8 +514,33 @@ register(
                 lambda p, ids: bigram_nll(np.asarray(p).T, ids),
             ),
             Mistake(
+                "there are `len(ids) - 1` pairs, one prediction each: divide the sum by `len(ids) - 1`, not by "
+                "`len(ids)` (`np.mean` over the pairs does it for you).",
+                lambda p, ids: bigram_nll(p, ids) * (len(ids) - 1) / len(ids),
+            ),
+            Mistake(
                 "use the natural log, `np.log`, as torch's cross-entropy does; you used log base 2 (bits).",
                 lambda p, ids: bigram_nll(p, ids) / math.log(2),
+            ),
+            Mistake(
+                "use the natural log, `np.log`, as torch's cross-entropy does; you used log base 10.",
+                lambda p, ids: bigram_nll(p, ids) / math.log(10),
+            ),
+            Mistake(
+                "pick one number per pair, with both index arrays inside one pair of brackets: "
+                "`probabilities[ids[:-1], ids[1:]]`. `probabilities[ids[:-1]]` picks whole rows, and a second "
+                "`[ids[1:]]` picks rows of those rows again.",
+                lambda p, ids: float(-np.mean(np.log(np.asarray(p)[np.asarray(ids)[:-1]][np.asarray(ids)[1:]]))),
+            ),
+            Mistake(
+                "pick one number per pair, `probabilities[ids[:-1], ids[1:]]`: you took the log of whole rows "
+                "`probabilities[ids[:-1]]`, every next id and not only the one that came.",
+                lambda p, ids: float(-np.mean(np.log(np.asarray(p)[np.asarray(ids)[:-1]]))),
+            ),
+            Mistake(
+                "the text does not wrap around: the last id has no next id, so do not pair it with the first "
+                "(`np.roll` does that).",
+                lambda p, ids: bigram_nll(p, list(ids) + [ids[0]]),
             ),
             Mistake(
                 "take the log of each probability, then average; you took the log of the average probability.",

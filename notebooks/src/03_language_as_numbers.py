@@ -28,6 +28,7 @@
 # | 3.8 | how good is it? the average negative log-likelihood | `bigram_nll` |
 
 # %%
+import time
 from collections.abc import Sequence  # noqa: F401 - the signatures of the exercise cells use it
 
 import matplotlib.pyplot as plt
@@ -99,13 +100,14 @@ assert len(rhyme_ids) == len(RHYME) and max(rhyme_ids) == len(rhyme_vocab) - 1
 
 # %% [markdown]
 # A vocabulary only knows the characters it was built from. The rhyme has no `!`, so a text with one cannot be
-# encoded, and the error says so instead of quietly inventing an id:
+# encoded, and the error says so instead of quietly inventing an id (a dict lookup raises a `KeyError`;
+# `vocab.index` a `ValueError`):
 
 # %%
 try:
     encode("Humpty Dumpty sat on a wall!", rhyme_vocab)
-except KeyError as error:
-    print("KeyError:", error)
+except (KeyError, ValueError) as error:
+    print(f"{type(error).__name__}: {error}")
 
 # %% [markdown]
 # ## 3.2 One-hot vectors
@@ -133,8 +135,9 @@ plt.show()
 # of the identity matrix (1 on the diagonal, 0 elsewhere) are exactly the one-hot vectors, row `i` for id `i`.
 
 # %% [exercise ch03.one_hot]
-# Write `one_hot(ids, vocab_size)`: a float tensor with one one-hot vector per id. It must work for ids of any
-# shape: a list of 3 ids gives shape `(3, vocab_size)`, and a `(2, 3)` array of ids gives `(2, 3, vocab_size)`.
+# Write `one_hot(ids, vocab_size)`: a float32 tensor (the kind of numbers a network's weights are) with one
+# one-hot vector per id. It must work for ids of any shape: a list of 3 ids gives shape `(3, vocab_size)`, and a
+# `(2, 3)` array of ids gives `(2, 3, vocab_size)`.
 
 # %%
 assert torch.equal(one_hot(encode(word, rhyme_vocab), len(rhyme_vocab)), word_vectors)
@@ -197,7 +200,12 @@ print(f"{len(RHYME)} characters with a context of {CONTEXT} give {n_examples} tr
 #   8 × (vocabulary size) numbers;
 # - **outputs**: one score per character of the vocabulary, and the highest score is the network's guess, just
 #   as the leaf-or-flower network had one score per class, only with more classes;
-# - **loss**: the cross-entropy between the scores and the target character.
+# - **loss**: cross-entropy, as in chapter 02. Softmax turns the scores into probabilities, one per character,
+#   and the loss of an example is `-ln p`, where `p` is the probability the network gave to the right
+#   character; the loss of a batch is the average over its examples. `ln` is the natural logarithm, and all we
+#   need of it here is its shape: `ln 1 = 0`, and for a `p` below 1, `ln p` is negative and falls without limit
+#   as `p` nears 0. So `-ln p` is 0 when the network gives the right character probability 1, and it grows the
+#   less probability the network gives it. Section 3.8 looks at it closely.
 
 # %%
 vocab_size = len(rhyme_vocab)
@@ -215,12 +223,14 @@ print(f"{sum(p.numel() for p in rhyme_model.parameters()):,} weights and biases"
 
 # %% [markdown]
 # The rhyme gives only a hundred-odd examples, so every step trains on all of them at once: `next_batch`
-# returns the whole set each time.
+# returns the whole set each time. The optimizer is chapter 02's `torch.optim.SGD`. Since every step sees every
+# example, its gradient is exact rather than the noisy estimate of a small batch, and a learning rate of 1 is
+# safe here (try 0.1: the loss falls about ten times more slowly).
 
 # %%
 torch.set_num_threads(1)  # matrices this small: threads would spend longer waiting for each other than working
-optimizer = torch.optim.Adam(rhyme_model.parameters(), lr=0.01)
-steps = scaled(full=300, fast=100)
+optimizer = torch.optim.SGD(rhyme_model.parameters(), lr=1.0)
+steps = scaled(full=1000, fast=200)
 rhyme_history = train(rhyme_model, lambda: (x, y), F.cross_entropy, optimizer, steps=steps, progress=False)
 print(f"{steps} steps in {rhyme_history.seconds:.1f} s")
 plot_losses(rhyme_history.steps, rhyme_history.losses, title="The network learns the rhyme")
@@ -232,19 +242,23 @@ plt.show()
 
 # %%
 with torch.no_grad():
-    accuracy = (rhyme_model(x).argmax(dim=1) == y).float().mean().item()
+    correct = int((rhyme_model(x).argmax(dim=1) == y).sum())
+accuracy = correct / len(y)
 print(
     f"loss {rhyme_history.losses[0]:.2f} -> {rhyme_history.losses[-1]:.3f} (ln {vocab_size} = {np.log(vocab_size):.2f})"
 )
-print(f"the top guess is right for {accuracy:.0%} of the {len(y)} examples")
+print(f"the top guess is right for {correct} of the {len(y)} examples ({accuracy:.1%})")
 assert abs(rhyme_history.losses[0] - np.log(vocab_size)) < 0.5
 assert rhyme_history.losses[-1] < 0.5 and accuracy > 0.9
+assert correct <= len(y) - 2  # two pairs of examples share a context but not a target (below)
 
 # %% [markdown]
-# Not 100%, and it cannot be. Look at what comes after `" Dumpty "` in the rhyme: once `s` (sat), once `h`
-# (had). The 8 characters before both are the same, so no network that reads only them can know which comes
-# next. The best it can do is say *"`s` or `h`, half and half"*, and that is what it learned. `torch.softmax`
-# turns its scores into probabilities (positive, adding up to 1; chapter 07 takes it apart):
+# Not all of them, and it cannot be. Look at what comes after `" Dumpty "` in the rhyme: once `s` (sat), once
+# `h` (had). The 8 characters before both are the same, so no network that reads only them can know which comes
+# next, and one of the two examples is always missed. The same goes for `" king's "`, followed once by `h`
+# (horses) and once by `m` (men). The best the network can do after `" Dumpty "` is say *"`s` or `h`, half and
+# half"*, and that is what it learned. `torch.softmax` turns its scores into probabilities (positive, adding up
+# to 1; chapter 07 takes it apart):
 
 
 # %%
@@ -261,6 +275,16 @@ plot_distribution(ambiguous.numpy(), rhyme_vocab, 'What follows " Dumpty "? The 
 s_and_h = ambiguous[rhyme_vocab.index("s")] + ambiguous[rhyme_vocab.index("h")]
 print(f"P(s) = {ambiguous[rhyme_vocab.index('s')]:.2f}, P(h) = {ambiguous[rhyme_vocab.index('h')]:.2f}")
 assert s_and_h > 0.8
+
+# %% [markdown]
+# Those four examples also put a floor under the loss. At best the network gives the right character of each
+# probability 1/2, a loss of ln 2 each, and all the other examples a loss of 0; averaged over every example, the
+# loss cannot go below 4 × ln 2 / 134. Training came close:
+
+# %%
+loss_floor = 4 * np.log(2) / len(y)
+print(f"lowest possible loss {loss_floor:.4f}; after training {rhyme_history.losses[-1]:.4f}")
+assert loss_floor - 1e-4 < rhyme_history.losses[-1]
 
 # %% [markdown]
 # ## 3.5 Generating: predict, sample, append
@@ -351,15 +375,17 @@ print(f"vocabulary: {V} characters:", "".join(visible(char) for char in shakespe
 print(train_text[100_000:100_300])
 
 # %% [markdown]
-# Your `encode` looks up one character at a time, which takes about a second for 4.5 million characters.
-# `encode_array` from `course_utils` gives the same ids in a few hundredths of a second, because numpy does
+# Your `encode` looks up one character at a time, which for 4.5 million characters takes from a fraction of a
+# second (a dict) to a few seconds (`vocab.index`, which searches the list anew for every character).
+# `encode_array` from `course_utils` gives the same ids in about a tenth of a second, because numpy does
 # all the lookups at once. We check that it agrees with yours, then use it for the two long texts.
 
 # %%
+start = time.perf_counter()
 train_ids = encode_array(train_text, shakespeare_vocab)
 heldout_ids = encode_array(heldout_text, shakespeare_vocab)
+print(f"{len(train_ids):,} training ids and {len(heldout_ids):,} held-out ids in {time.perf_counter() - start:.2f} s")
 assert np.array_equal(train_ids[:10_000], encode(train_text[:10_000], shakespeare_vocab))
-print(f"{len(train_ids):,} training ids and {len(heldout_ids):,} held-out ids")
 
 # %% [markdown]
 # The smallest useful context is a single character. A **bigram** model predicts the next character from the
@@ -371,7 +397,7 @@ print(f"{len(train_ids):,} training ids and {len(heldout_ids):,} held-out ids")
 # %% [exercise ch03.bigram_counts]
 # Write `bigram_counts(ids, vocab_size)`: the `(vocab_size, vocab_size)` integer array in which
 # `counts[a, b]` is the number of times id `b` directly follows id `a` in `ids`. On the training text, 4.5
-# million ids, a Python loop takes a few seconds; numpy can do it in a fraction of one.
+# million ids, a Python loop takes a second or two; numpy can do it in a tenth of one.
 
 # %%
 counts = np.asarray(bigram_counts(train_ids, V))
@@ -447,10 +473,17 @@ assert set(bigram_sample) <= set(shakespeare_vocab)
 # the truth a high probability. Take the negative logarithm of each of these probabilities and average them:
 # that is the **average negative log-likelihood** (NLL).
 #
-# Why the logarithm? Because `-ln p` measures surprise: 0 when the model was certain and right (`p = 1`),
-# growing without limit as the truth gets less likely, and infinite for something the model called impossible.
-# The average is the same quantity as the cross-entropy loss that trained the rhyme network, measured here on
-# text the model has never seen.
+# Where the name comes from: the probability that the model gives the whole text, character after character,
+# is the product of these probabilities, and it is called the **likelihood** of the text. For half a million
+# characters that product is far too small for a computer to hold. The logarithm turns a product into a sum,
+# `ln(a × b) = ln a + ln b`, so the log-likelihood is the sum of the `ln p`. Negate it so that lower is better,
+# as for any loss, and divide by the number of predictions so that texts of any length compare.
+#
+# Each `-ln p` also means something on its own: it measures surprise. It is 0 when the model was certain and
+# right (`p = 1`), grows without limit as the truth gets less likely, and is infinite for something the model
+# called impossible. The average is the same quantity as the cross-entropy loss that trained the rhyme network,
+# measured here on text the model has never seen. Its unit, for a natural logarithm, is called the **nat**
+# (with `log2` it would be the bit).
 
 # %%
 p = np.concatenate([np.geomspace(1e-6, 0.01, 100), np.linspace(0.01, 1, 200)])  # fine steps near 0

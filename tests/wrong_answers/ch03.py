@@ -17,6 +17,11 @@ def _encode_sorting_again(text, vocab):
     return [ordered.index(char) for char in text]
 
 
+def _encode_with_own_vocab(text, vocab):
+    own = sorted(set(text))
+    return [own.index(char) for char in text]
+
+
 def _decode_to_list(ids, vocab):
     return [vocab[int(i)] for i in ids]
 
@@ -27,6 +32,11 @@ def _decode_with_spaces(ids, vocab):
 
 def _decode_from_one(ids, vocab):
     return "".join(vocab[int(i) - 1] for i in ids)
+
+
+def _decode_sorting_again(ids, vocab):
+    ordered = sorted(vocab)
+    return "".join(ordered[int(i)] for i in ids)
 
 
 def _one_hot_shifted(ids, vocab_size):
@@ -48,6 +58,14 @@ def _one_hot_too_wide(ids, vocab_size):
     return torch.nn.functional.one_hot(torch.as_tensor(np.asarray(ids)), vocab_size + 1).float()
 
 
+def _one_hot_without_num_classes(ids, vocab_size):
+    return torch.nn.functional.one_hot(torch.as_tensor(np.asarray(ids))).float()
+
+
+def _one_hot_float64(ids, vocab_size):
+    return torch.from_numpy(np.eye(vocab_size)[np.asarray(ids)])
+
+
 def _windows_target_inside(ids, context):
     ids = list(ids)
     starts = range(len(ids) - context)
@@ -64,6 +82,28 @@ def _windows_stop_early(ids, context):
     ids = np.asarray(ids)
     starts = range(len(ids) - context - 1)
     return np.array([ids[i : i + context] for i in starts]), np.array([ids[i + context] for i in starts])
+
+
+def _windows_one_too_many(ids, context):
+    ids = np.asarray(ids)
+    return np.lib.stride_tricks.sliding_window_view(ids, context), ids[context:]
+
+
+def _windows_jumping(ids, context):
+    ids = list(ids)
+    starts = range(0, len(ids) - context, context)
+    return [ids[i : i + context] for i in starts], [ids[i + context] for i in starts]
+
+
+def _windows_shifted_targets(ids, context):
+    ids = np.asarray(ids)
+    starts = range(len(ids) - context)
+    return np.array([ids[i : i + context] for i in starts]), np.array([ids[i + 1 : i + context + 1] for i in starts])
+
+
+def _windows_swapped(ids, context):
+    ids = np.asarray(ids)
+    return ids[context:], np.array([ids[i : i + context] for i in range(len(ids) - context)])
 
 
 def _counts_transposed(ids, vocab_size):
@@ -94,6 +134,21 @@ def _counts_missing_last(ids, vocab_size):
     return counts
 
 
+def _counts_two_at_a_time(ids, vocab_size):
+    counts = np.zeros((vocab_size, vocab_size), dtype=int)
+    for t in range(0, len(ids) - 1, 2):
+        counts[ids[t], ids[t + 1]] += 1
+    return counts
+
+
+def _counts_sized_by_largest_id(ids, vocab_size):
+    ids = np.asarray(ids)
+    size = ids.max() + 1
+    counts = np.zeros((size, size), dtype=int)
+    np.add.at(counts, (ids[:-1], ids[1:]), 1)
+    return counts
+
+
 def _sample_argmax(probabilities, generator):
     return int(torch.argmax(probabilities))
 
@@ -119,6 +174,10 @@ def _sample_inverse_cdf_off_by_one(probabilities, generator):
     return int((torch.cumsum(probabilities, 0) < u).sum()) - 1
 
 
+def _sample_fresh_generator(probabilities, generator):
+    return torch.multinomial(probabilities, 1, generator=torch.Generator()).item()
+
+
 def _nll_no_minus(probabilities, ids):
     ids = np.asarray(ids)
     return float(np.mean(np.log(probabilities[ids[:-1], ids[1:]])))
@@ -139,33 +198,68 @@ def _nll_bits(probabilities, ids):
     return float(-np.mean(np.log2(probabilities[ids[:-1], ids[1:]])))
 
 
+def _nll_over_len(probabilities, ids):
+    ids = np.asarray(ids)
+    return float(-np.sum(np.log(probabilities[ids[:-1], ids[1:]])) / len(ids))
+
+
+def _nll_log10(probabilities, ids):
+    ids = np.asarray(ids)
+    return float(-np.mean(np.log10(probabilities[ids[:-1], ids[1:]])))
+
+
+def _nll_rows_twice(probabilities, ids):
+    ids = np.asarray(ids)
+    return float(-np.mean(np.log(probabilities[ids[:-1]][ids[1:]])))
+
+
+def _nll_whole_rows(probabilities, ids):
+    ids = np.asarray(ids)
+    return float(-np.mean(np.log(probabilities[ids[:-1]])))
+
+
+def _nll_wrapping_around(probabilities, ids):
+    ids = np.asarray(ids)
+    return float(-np.mean(np.log(probabilities[ids, np.roll(ids, -1)])))
+
+
 WRONG_ANSWERS = {
     "ch03.encode": [
         (_encode_from_one, "off by one"),
         (_encode_with_ord, "Unicode"),
         (_encode_sorting_again, "do not sort"),
+        (_encode_with_own_vocab, "you are given"),
     ],
     "ch03.decode": [
         (_decode_to_list, "''.join"),
         (_decode_with_spaces, "nothing between"),
         (_decode_from_one, "off by one"),
+        (_decode_sorting_again, "do not sort"),
     ],
     "ch03.one_hot": [
         (_one_hot_shifted, "off by one"),
         (_one_hot_transposed, "not the transpose"),
         (_one_hot_flat, "keep the shape"),
         (_one_hot_too_wide, "exactly vocab_size entries"),
+        (_one_hot_without_num_classes, "num_classes"),
+        (_one_hot_float64, "float32"),
     ],
     "ch03.sliding_windows": [
         (_windows_target_inside, "not the last id inside"),
         (_windows_too_long, "holds one more"),
         (_windows_stop_early, "stopped one early"),
+        (_windows_one_too_many, "no id after it"),
+        (_windows_jumping, "one id at a time"),
+        (_windows_shifted_targets, "single id"),
+        (_windows_swapped, "(inputs, targets)"),
     ],
     "ch03.bigram_counts": [
         (_counts_transposed, "transposed"),
         (_counts_fancy_index, "np.add.at"),
         (_counts_wrapping_around, "wrap around"),
         (_counts_missing_last, "missed the last"),
+        (_counts_two_at_a_time, "pairs overlap"),
+        (_counts_sized_by_largest_id, "never occurs"),
     ],
     "ch03.sample_next": [
         (_sample_argmax, "argmax"),
@@ -174,11 +268,17 @@ WRONG_ANSWERS = {
         (_sample_uniform, "uniformly"),
         (_sample_returning_tensor, ".item()"),
         (_sample_inverse_cdf_off_by_one, "off by one"),
+        (_sample_fresh_generator, "passed in"),
     ],
     "ch03.bigram_nll": [
         (_nll_no_minus, "minus sign"),
         (_nll_sum, "not the sum"),
         (_nll_transposed, "swapped"),
         (_nll_bits, "natural log"),
+        (_nll_log10, "base 10"),
+        (_nll_over_len, "len(ids) - 1"),
+        (_nll_rows_twice, "rows of those rows"),
+        (_nll_whole_rows, "whole rows"),
+        (_nll_wrapping_around, "wrap around"),
     ],
 }
