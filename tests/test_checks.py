@@ -15,7 +15,7 @@ import pytest
 import torch
 
 import tests.wrong_answers as wrong_answers_package
-from course_utils.checks import CheckFailed, exercises, registry, same_values
+from course_utils.checks import Case, CheckFailed, Exercise, Mistake, exercises, registry, same_values
 from course_utils.checks.core import EXPECT_ENV_VAR
 from tools.build_notebooks import learner_stub
 
@@ -212,3 +212,35 @@ def test_a_bare_not_implemented_error_of_the_learner_counts_as_unfinished(capsys
 
     assert ALL["ch01.predict"].check(placeholder) is ALL["ch01.predict"].reference
     assert "not done yet" in capsys.readouterr().out
+
+
+def _doubling_exercise() -> Exercise:
+    def double(x: float) -> float:
+        """Twice x."""
+        return 2 * x
+
+    return Exercise(
+        id="ch99.double",
+        title="Double",
+        difficulty=1,
+        minutes=1,
+        hint="multiply by two",
+        reference=double,
+        cases=lambda: [Case("x = 2", (2.0,)), Case("x = 3", (3.0,)), Case("x = -1", (-1.0,))],
+        mistakes=[
+            Mistake("you squared x", lambda x: x * x),
+            Mistake("you added two", lambda x: x + 2),
+        ],
+    )
+
+
+def test_a_mistake_is_named_only_if_the_later_inputs_agree():
+    exercise = _doubling_exercise()
+    # on x = 2, squaring and adding two both give 4: the later inputs tell which it was
+    with pytest.raises(CheckFailed, match="you squared x"):
+        exercise.check(lambda x: x * x)
+    with pytest.raises(CheckFailed, match="you added two"):
+        exercise.check(lambda x: x + 2)
+    # x ** 3 - 4 gives 4 at x = 2 too, by coincidence: neither mistake explains it, so the hint is shown
+    with pytest.raises(CheckFailed, match="Look at: multiply by two"):
+        exercise.check(lambda x: x**3 - 4)

@@ -239,24 +239,27 @@ class Exercise:
 
     def _diagnose(self, learner_fn: Callable[..., Any], case: Case, got: Any, later: Sequence[Case]) -> str:
         """The advice of the mistake that explains the learner's answer, or the exercise's hint."""
-        suspects = [mistake for mistake in self.mistakes if self._matches(mistake, case, got)]
-        # On one input two mistakes can give the same number (weight * size * bias with a bias of 1):
-        # the later inputs, as far as the learner's code gets through them, tell them apart.
+        suspects = [mistake for mistake in self.mistakes if self._matches(mistake, case, got) is True]
+        # One input can make a mistake look right by coincidence, and two mistakes can give the same number
+        # (weight * size * bias with a bias of 1): a mistake is named only if it also explains the learner's
+        # answers on the later inputs, as far as their code gets through them.
         for later_case in later:
-            if len(suspects) < 2:
+            if not suspects:
                 break
             try:
                 later_got = learner_fn(*copy.deepcopy(later_case.args), **copy.deepcopy(later_case.kwargs))
             except Exception:  # noqa: BLE001 - the answer on this input is already wrong; stop looking
                 break
-            suspects = [m for m in suspects if self._matches(m, later_case, later_got)] or suspects
+            # a mistake that cannot even be computed on this input (no windows fit) is neither kept nor ruled out
+            suspects = [m for m in suspects if self._matches(m, later_case, later_got) is not False]
         return suspects[0].advice if suspects else self.hint
 
-    def _matches(self, mistake: Mistake, case: Case, got: Any) -> bool:
+    def _matches(self, mistake: Mistake, case: Case, got: Any) -> bool | None:
+        """Whether ``mistake`` gives the learner's answer ``got`` on ``case``; None if it cannot be computed there."""
         try:
             wrong = mistake.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        except Exception:  # noqa: BLE001 - a mistake that cannot be computed here does not explain the answer
-            return False
+        except Exception:  # noqa: BLE001 - a mistake that cannot be computed here says nothing either way
+            return None
         return self.compare(got, wrong) is None
 
     def _record(self, outcome: str, use: Callable[..., Any] | None) -> Callable[..., Any] | None:
