@@ -6,17 +6,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from course_utils.text_plots import plot_char_matrix, plot_distribution, plot_vocab, plot_windows, visible
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_visible_characters():
