@@ -214,7 +214,8 @@ class GPT(nn.Module):
         prompt. Only the last ``context`` tokens are read at each step. ``temperature`` 0 takes the likeliest
         token every time (greedy); higher values flatten the distribution. ``top_k`` keeps only the k likeliest
         tokens. Draws are made on the CPU with ``generator`` (torch's global one if None), so a seeded
-        generator gives the same tokens on any device.
+        generator draws the same random numbers on any device, and so the same tokens unless the device's
+        rounding of the logits tips a near-tie.
         """
         self._check_ids(ids)
         if ids.ndim not in (1, 2) or ids.shape[-1] == 0:

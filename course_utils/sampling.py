@@ -7,8 +7,6 @@ and top-k; chapter 00 uses it as a black box and chapter 07 explains it.
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 
@@ -36,6 +34,14 @@ def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
     return drawn.item()
 
 
+def check_temperature(temperature: float) -> None:
+    """Raise a ValueError unless ``temperature`` is a number of at least 0 (0 means: always the likeliest)."""
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature >= 0:
+        raise ValueError(
+            f"temperature must be a number of at least 0 (0 means: always the likeliest), got {temperature!r}."
+        )
+
+
 def sample_next_token(
     logits: torch.Tensor,
     temperature: float = 1.0,
@@ -47,13 +53,17 @@ def sample_next_token(
     Temperature 0 returns the argmax; otherwise the logits are divided by ``temperature``, cut to the ``top_k``
     largest if given, turned into probabilities by softmax and sampled with ``generator``.
     """
-    if not isinstance(temperature, int | float) or temperature < 0 or math.isnan(temperature):
-        raise ValueError(f"temperature must be a number of at least 0 (0 means greedy), got {temperature!r}.")
+    check_temperature(temperature)
     if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be None or a whole number of at least 1, got {top_k!r}.")
     if generator is not None and generator.device.type != "cpu":
         raise ValueError(
             "generator must be a CPU generator (course_utils.cpu_generator(seed)), so draws match everywhere."
+        )
+    if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+        raise ValueError(
+            f"logits must be a (batch, vocab_size) tensor, got {getattr(logits, 'shape', type(logits).__name__)}: "
+            f"for one row of scores, add a batch dimension with logits[None]."
         )
     logits = logits.detach().float().cpu()
     if temperature == 0:

@@ -14,6 +14,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -24,7 +25,7 @@ from course_utils.data import DataError, data_path, gpt2_tokenizer
 from course_utils.display import visible_token
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.plotting import COLORS, new_axes, use_course_style
-from course_utils.sampling import sample_next_token
+from course_utils.sampling import check_temperature, sample_next_token
 
 TOUR_MODEL_FILE = "tour_model.pt"
 # sha256 of data/tour_model.pt, written when tools/train_tour_model.py last trained it
@@ -84,7 +85,7 @@ class TourVocab:
 
     def token_text(self, compact_id: int) -> str:
         """The text of one token, for labels (it may be part of a word, or a lone space or newline)."""
-        return self.tokenizer.decode([self.gpt2_ids[int(compact_id)]])
+        return self.decode([compact_id])
 
     def to_gpt2(self, ids: Sequence[int] | torch.Tensor) -> list[int]:
         """Compact ids -> GPT-2 ids."""
@@ -106,7 +107,7 @@ class TourModel:
     meta: dict
 
 
-def save_tour_model(path: str, model: GPT, vocab: TourVocab, meta: dict) -> None:
+def save_tour_model(path: str | Path, model: GPT, vocab: TourVocab, meta: dict) -> None:
     """Save ``model`` as float16 weights with its config, vocabulary and ``meta`` (one ``torch.save`` dict)."""
     weights = {name: tensor.detach().cpu().half() for name, tensor in model.state_dict().items()}
     del weights["lm_head.weight"]  # tied to wte.weight: stored once, tied again on loading
@@ -131,6 +132,7 @@ def tour_model_from_bytes(content: bytes) -> TourModel:
 
 
 def _load_verified() -> bytes:
+    """The bytes of ``data/tour_model.pt``, with a clear error if its sha256 is not the recorded one."""
     path = data_path(TOUR_MODEL_FILE)
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
@@ -161,13 +163,6 @@ def encode_prompt(tour: TourModel, text: str) -> torch.Tensor:
     return torch.tensor(tour.vocab.encode(text), dtype=torch.long)
 
 
-def _check_temperature(temperature: float) -> None:
-    if not isinstance(temperature, int | float) or not temperature >= 0:
-        raise ValueError(
-            f"temperature must be a number of at least 0 (0 means: always the likeliest), got {temperature!r}."
-        )
-
-
 def next_token_probabilities(tour: TourModel, ids: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
     """The model's probability for every token of its vocabulary to come right after ``ids`` (1-D): shape (V,).
 
@@ -186,7 +181,8 @@ def _next_logits(tour: TourModel, ids: torch.Tensor) -> torch.Tensor:
 
 
 def _probabilities(logits: torch.Tensor, temperature: float) -> torch.Tensor:
-    _check_temperature(temperature)
+    """Softmax of ``logits / temperature``; at temperature 0, all the probability on the likeliest token."""
+    check_temperature(temperature)
     if temperature == 0:
         return F.one_hot(logits.argmax(), len(logits)).float()
     return F.softmax(logits / temperature, dim=-1)
@@ -244,7 +240,7 @@ def generate_steps(
 
 def generate_text(tour: TourModel, prompt: str, n_tokens: int, temperature: float = 1.0, seed: int = 0) -> str:
     """The text that ``n_tokens`` tokens of generation add after ``prompt`` (the prompt itself not included)."""
-    _check_temperature(temperature)
+    check_temperature(temperature)
     ids = encode_prompt(tour, prompt)
     generator = torch.Generator().manual_seed(seed)
     out = tour.model.generate(ids, n_tokens, temperature=temperature, generator=generator)

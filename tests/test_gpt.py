@@ -107,6 +107,11 @@ def test_top_k_one_is_greedy():
     assert torch.equal(drawn, logits.argmax(dim=-1))
 
 
+def test_sampling_one_row_of_logits_asks_for_a_batch_dimension():
+    with pytest.raises(ValueError, match=r"logits\[None\]"):
+        sample_next_token(torch.zeros(50))
+
+
 def test_sampling_frequencies_follow_the_softmax():
     logits = torch.tensor([[0.0, 1.0, 2.0]]).expand(20_000, 3)
     drawn = sample_next_token(logits, temperature=1.0, generator=torch.Generator().manual_seed(0))

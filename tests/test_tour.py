@@ -60,6 +60,8 @@ def test_vocab_rejects_repeated_ids_and_out_of_range_ids():
         TourVocab([5, 5])
     with pytest.raises(ValueError, match="outside the vocabulary"):
         TourVocab([5, 6]).decode([2])
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        TourVocab([5, 6]).token_text(-1)  # not the last token, as a Python index would give
 
 
 # --- saving and loading ---------------------------------------------------------------------------------------
@@ -165,6 +167,18 @@ def test_probabilities_sum_to_one_and_temperature_sharpens_them(tour):
         assert abs(probabilities.sum().item() - 1) < 1e-4
     assert cold.max() > warm.max() > hot.max()
     assert top_tokens(tour, warm, 3)[0][1] == pytest.approx(warm.max().item())
+
+
+@pytest.mark.parametrize("temperature", [-0.5, float("nan"), "hot", True])
+def test_a_bad_temperature_is_refused_with_a_clear_error(tour, temperature):
+    ids = encode_prompt(tour, PROMPT)
+    for call in (
+        lambda: next_token_probabilities(tour, ids, temperature),
+        lambda: generate_text(tour, PROMPT, 3, temperature),
+        lambda: generate_steps(tour, PROMPT, 3, temperature),
+    ):
+        with pytest.raises(ValueError, match="temperature must be a number of at least 0"):
+            call()
 
 
 def test_the_widget_shows_what_generate_text_returns_and_redraws(tour):

@@ -1,6 +1,6 @@
 """Train the small GPT that chapter 00 tours, and save it to data/tour_model.pt.
 
-    python tools/train_tour_model.py            # the committed run: about 25 minutes on one CPU core
+    python tools/train_tour_model.py            # the committed run: about half an hour on one CPU core
     python tools/train_tour_model.py --steps 20 --out /tmp/try.pt   # a quick try
 
 The model is the course's reference GPT (course_utils/gpt.py) over the GPT-2 tokens that occur in Shakespeare,
@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from course_utils.data import data_dir, gpt2_tokenizer, shakespeare_split, shakespeare_text  # noqa: E402
+from course_utils.data import data_dir, shakespeare_split, shakespeare_text  # noqa: E402
 from course_utils.gpt import GPT, GPTConfig, next_token_loss  # noqa: E402
 from course_utils.seeding import seed_everything  # noqa: E402
 from course_utils.text import random_windows  # noqa: E402
@@ -60,9 +60,10 @@ def learning_rate(step: int, steps: int) -> float:
 def heldout_loss(model: GPT, ids: torch.Tensor, batch_size: int = 64) -> float:
     """The mean next-token loss over the whole of ``ids``, cut into windows that do not overlap."""
     model.eval()
-    n_windows = (len(ids) - 1) // CONTEXT
-    inputs = ids[: n_windows * CONTEXT].view(n_windows, CONTEXT)
-    targets = ids[1 : n_windows * CONTEXT + 1].view(n_windows, CONTEXT)
+    context = model.config.context
+    n_windows = (len(ids) - 1) // context
+    inputs = ids[: n_windows * context].view(n_windows, context)
+    targets = ids[1 : n_windows * context + 1].view(n_windows, context)
     total = 0.0
     for start in range(0, n_windows, batch_size):
         logits = model(inputs[start : start + batch_size])
@@ -81,7 +82,6 @@ def main() -> None:
     train_text, heldout_text = shakespeare_split()
     # every token of the corpus gets an id, the held-out plays' too, so that their loss can be measured
     vocab = TourVocab.from_text(shakespeare_text())
-    tokenizer = gpt2_tokenizer()
     train_ids = torch.tensor(vocab.encode(train_text))
     heldout_ids = torch.tensor(vocab.encode(heldout_text))
     print(f"{len(vocab):,} tokens in the vocabulary; {len(train_ids):,} training and {len(heldout_ids):,} held-out")
@@ -91,7 +91,7 @@ def main() -> None:
     )
     model = GPT(config)
     print(f"{model.num_params():,} parameters; {torch.get_num_threads()} CPU threads")
-    # decay the matrices only, not biases, layer norms' scales or the embeddings' positions (as nanoGPT does)
+    # decay the 2-D weights only (the matrices and the embeddings), not biases or layer norms' scales (as nanoGPT does)
     decay = [p for p in model.parameters() if p.ndim >= 2]
     no_decay = [p for p in model.parameters() if p.ndim < 2]
     optimizer = torch.optim.AdamW(
@@ -151,10 +151,11 @@ def main() -> None:
     print(f"saved {args.out}: {len(content):,} bytes, sha256 {hashlib.sha256(content).hexdigest()}")
     if len(content) > MAX_FILE_BYTES:
         print(f"WARNING: the file is over {MAX_FILE_BYTES:,} bytes")
-    sample(check, tokenizer)
+    sample(check)
 
 
-def sample(tour: TourModel, tokenizer) -> None:
+def sample(tour: TourModel) -> None:
+    """Print 200 tokens that the saved model writes after SAMPLE_PROMPT (temperature 0.8, top 50, seed 0)."""
     prompt = torch.tensor(tour.vocab.encode(SAMPLE_PROMPT))
     out = tour.model.generate(prompt, 200, temperature=0.8, top_k=50, generator=torch.Generator().manual_seed(0))
     print("--- a sample at temperature 0.8 ---")

@@ -1,8 +1,10 @@
 """Exercises of chapter 00, the tour.
 
 The inputs are chosen so that each listed mistake gives a different answer: probabilities that are not
-sorted (the likeliest is not first) and not symmetric (the least likely differs from the likeliest); texts
-with more tokens than words, repeated tokens and letters outside ASCII; names that are not in capitals.
+sorted (the likeliest is not first) and not symmetric (the least likely differs from the likeliest), and a tie
+whose later token sorts after the first (so that ``max(zip(probabilities, tokens))`` picks the wrong one);
+texts with more tokens than words, repeated tokens, letters outside ASCII and a final newline; names that are
+not in capitals, one of them in lower case.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ def _most_likely_cases() -> list[Case]:
         Case("four tokens, the likeliest second", ([" the", " a", " my", "\n"], [0.2, 0.5, 0.1, 0.2])),
         Case("three tokens, the likeliest last", (["ing", "ed", "s"], [0.1, 0.3, 0.6])),
         Case("50 tokens with random probabilities", (words, rng.dirichlet(np.ones(50)).tolist())),
-        Case("a tie between the second and third", ([",", ".", "!", "?"], [0.1, 0.4, 0.4, 0.1])),
+        Case("a tie between the second and third", ([",", "!", ".", "?"], [0.1, 0.4, 0.4, 0.1])),
     ]
 
 
@@ -59,7 +61,7 @@ register(
                 lambda tokens, probabilities: tokens[0],
             ),
             Mistake(
-                "on a tie, return the first of the tied tokens (use > rather than >= when comparing).",
+                "on a tie, return the first of the tied tokens (in a loop, compare with > rather than >=).",
                 lambda tokens, probabilities: tokens[len(probabilities) - 1 - _argmax(probabilities[::-1])],
             ),
         ],
@@ -73,6 +75,7 @@ def _count_tokens_cases() -> list[Case]:
         Case("a long word cut into several tokens: 'honorificabilitudinitatibus'", ("honorificabilitudinitatibus",)),
         Case("a line with a newline and a repeated word", ("Tomorrow, and tomorrow, and tomorrow,\nCreeps in",)),
         Case("a text with letters outside ASCII: 'Café naïve résumé'", ("Café naïve résumé",)),
+        Case("a line that ends with a newline", ("Exit, pursued by a bear.\n",)),
         Case("the empty text", ("",)),
     ]
 
@@ -105,6 +108,11 @@ register(
                 "every time: no set().",
                 lambda text: len(set(gpt2_tokenizer().encode(text))),
             ),
+            Mistake(
+                "count the tokens of the text as it is: a newline or a space at either end is a token (or part of "
+                "one) too, so do not strip() it.",
+                lambda text: len(gpt2_tokenizer().encode(text.strip())),
+            ),
         ],
     )
 )
@@ -128,13 +136,13 @@ def _chat_cases() -> list[Case]:
     ]
 
 
-def _script(system, turns, next_speaker, *, tag, between="\n\n", upper=True, end=True):
-    """A wrong script: speaker tags made by ``tag``, turns joined by ``between``, the last tag kept or not."""
-    name = str.upper if upper else str
+def _script(system, turns, next_speaker, *, tag, between="\n\n", name=str.upper, end="\n"):
+    """A wrong script: names written by ``name``, tags made by ``tag``, turns joined by ``between``, and the next
+    speaker's tag followed by ``end`` (``None``: no next speaker's tag at all)."""
     script = system
     for speaker, words in turns:
         script += f"{between}{tag(name(speaker))}\n{words}"
-    return script + (f"{between}{tag(name(next_speaker))}\n" if end else "")
+    return script + (f"{between}{tag(name(next_speaker))}{end}" if end is not None else "")
 
 
 register(
@@ -154,15 +162,24 @@ register(
             Mistake(
                 "end with the next speaker's tag (a blank line, then NAME. and a newline): it tells the model "
                 "whose words come next.",
-                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", end=False),
+                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", end=None),
             ),
             Mistake(
-                "write the speakers' names in capitals (speaker.upper()), as the plays do.",
-                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", upper=False),
+                "write the speakers' names in capitals (speaker.upper()), as most plays do.",
+                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", name=str),
             ),
             Mistake(
-                "a speaker's name ends with a full stop ('ROMEO.'), not a colon: that is how every play in the "
-                "training text marks a speaker.",
+                "write the speakers' names all in capitals (speaker.upper(): 'ROMEO.'), not only their first letters.",
+                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", name=str.title),
+            ),
+            Mistake(
+                "end the script with a newline after the next speaker's tag ('NAME.' then '\\n'): the model's "
+                "answer starts on the next line, as every speech in the plays does.",
+                lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}.", end=""),
+            ),
+            Mistake(
+                "a speaker's name ends with a full stop ('ROMEO.'), not a colon: that is how the plays in the "
+                "training text mark a speaker.",
                 lambda s, t, n: _script(s, t, n, tag=lambda name: f"{name}:"),
             ),
             Mistake(

@@ -35,9 +35,10 @@ def chat_script(system: str, turns: list[tuple[str, str]], next_speaker: str) ->
     r"""A conversation written out as a play's script, ending where the next speaker is about to talk.
 
     ``system`` is the text at the top (the scene); ``turns`` is a list of ``(speaker, words)`` pairs. The script
-    is the system text, then for each turn a blank line, the speaker's name in capitals followed by a full stop
-    on its own line, and the words on the next line; it ends with a blank line and ``next_speaker``'s tag, so
-    that what a model writes next is that speaker's answer:
+    is the system text, then for each turn a blank line, the speaker's tag (the name all in capitals followed by
+    a full stop) on its own line, and the words on the next line; it ends with a blank line and
+    ``next_speaker``'s tag on its own line, newline included, so that what a model writes next is that speaker's
+    answer:
 
     >>> chat_script("A street.", [("Romeo", "Good morrow.")], "Juliet")
     'A street.\n\nROMEO.\nGood morrow.\n\nJULIET.\n'

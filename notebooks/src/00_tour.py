@@ -28,7 +28,7 @@ from course_utils.data import gpt2_tokenizer
 from course_utils.display import colored_tokens_html, show_html
 from course_utils.plotting import use_course_style
 
-generator = seed_everything(0)  # seeds Python, numpy and torch; the generator is for torch's random numbers
+seed_everything(0)  # seeds Python's, numpy's and torch's random numbers, so that every run is the same
 use_course_style()
 
 # %% [markdown]
@@ -90,8 +90,14 @@ assert count_tokens(sentence) == len(ids)
 # Shakespeare uses only about 19,000 of GPT-2's 50,257 tokens (no `" smartphone"`, no `" Python"`). The model
 # keeps just those, renumbered 0, 1, 2, ...: a smaller vocabulary makes a smaller model, small enough to ship in
 # the course repository. Loading it checks the file's fingerprint (its sha256) and trains nothing.
+#
+# Its record also gives its **held-out loss**, a measure of how surprised it is by the four plays it never read:
+# lower is better, and a model that knew nothing and gave every token the same probability would score about 9.9.
+# Chapter 07 defines it; for now it is a score to compare.
 
 # %%
+import math
+
 from course_utils.tour import load_tour_model
 
 tour = load_tour_model()
@@ -99,11 +105,14 @@ model, vocab = tour.model, tour.vocab
 print(f"{model.num_params():,} weights; a vocabulary of {len(vocab):,} tokens; it reads {model.config.context} tokens")
 print(
     f"trained for {tour.meta['training_seconds'] / 60:.0f} minutes on one CPU core, on {tour.meta['tokens_seen']:,} "
-    f"tokens of text; held-out loss {tour.meta['heldout_loss']:.2f}"
+    f"tokens of text; held-out loss {tour.meta['heldout_loss']:.2f} (knowing nothing: {math.log(len(vocab)):.2f})"
 )
 
 # %%
-assert len(vocab) < tokenizer.n_vocab
+assert 2_200_000 < model.num_params() < 2_400_000  # "about 2.3 million numbers"
+assert 18_500 < len(vocab) < 19_500 < tokenizer.n_vocab  # "about 19,000 of GPT-2's 50,257 tokens"
+assert model.config.context == 128
+assert tour.meta["heldout_loss"] < math.log(len(vocab)) - 3  # it learned something
 assert model.config.vocab_size == len(vocab)
 assert tokenizer.encode(" smartphone")[0] not in vocab and tokenizer.encode(" Python")[0] not in vocab
 
@@ -145,13 +154,15 @@ for token, probability in top_ten[:3]:
 assert probabilities.shape == (len(vocab),)  # one probability per token of the vocabulary
 assert (probabilities >= 0).all() and abs(probabilities.sum().item() - 1) < 1e-4
 assert sum(p for _, p in top_ten) < 1  # the other ~19,000 tokens share the rest
-assert top_ten[0][0] == " lord"
+assert top_ten[0][0] == " lord" and 1 / 8 < top_ten[0][1] < 1 / 6  # about one time in seven
+assert {" heart", " father", " brother", " master"} <= {token for token, _ in top_ten}
 
 # %% [markdown]
 # The probabilities say what the model learned from reading. After "good my" it expects `" lord"` far more than
-# anything else (about one time in seven), then words a character might call someone: `" heart"`, `" father"`,
-# `" master"`. Nobody wrote that rule down; the model picked it up by being trained to predict the next token of
-# Shakespeare's text, two million tokens of it (chapters 01 to 03 show how training works, on smaller models).
+# anything else (about one time in seven); further down come other words a speaker might address someone with:
+# `" heart"`, `" father"`, `" brother"`, `" master"`. Nobody wrote that rule down; the model picked it up by being
+# trained to predict each next token of Shakespeare's text (chapters 01 to 03 show how training works, on smaller
+# models).
 #
 # The likeliest token is the one with the largest probability. Finding it is your next exercise.
 
@@ -185,7 +196,7 @@ for _ in range(8):
     next_probabilities = next_token_probabilities(tour, text_ids)  # predict
     next_id = torch.multinomial(next_probabilities, num_samples=1, generator=draws)  # sample
     text_ids = torch.cat([text_ids, next_id])  # append
-    print(repr(vocab.decode(text_ids[-12:])))  # repeat: the loop goes round with the longer text
+    print(repr(vocab.decode(text_ids[len(prompt_ids) :])))  # what it has written so far; then repeat
 
 # %% [markdown]
 # The model's own `generate` runs the same loop (chapter 10 writes it). With the same seed it draws the same
@@ -220,14 +231,16 @@ print(f"the drawn token was the likeliest at {ranks.count(1)} of {len(steps)} st
 print("ranks of the drawn tokens:", ranks)
 print("probability held by the top ten:", [round(share, 2) for share in top_ten_shares])
 assert all(rank >= 1 for rank in ranks)
-assert min(top_ten_shares) < 0.5 < max(top_ten_shares)  # sure of itself at some steps, unsure at others
+assert max(step.top[0][1] for step in steps) > 0.5  # sure of itself at some steps: one token takes most
+assert min(top_ten_shares) < 1 / 3  # unsure at others: the top ten hold a third or less
+assert max(ranks) > 100  # and some draws come from far down the list
 
 # %% [markdown]
-# Two things stand out. At some steps the model is sure of itself: after the end of a line, or in the middle of a
-# word, one token takes most of the probability. At others its top ten together hold a third of it or less, and
-# the draw often comes from far down the list (ranks in the hundreds or thousands). A model this small spreads
-# its bets thin, and drawing with the probabilities as they are lets those long shots in. The next section shows
-# the knob that controls how adventurous the draws are.
+# Two things stand out. At some steps the model is sure of itself, and one token takes most of the probability:
+# the full stop after a speaker's name, the newline at the end of a line, the rest of a name it has begun. At
+# others its top ten together hold a third of it or less, and the draw often comes from far down the list (ranks
+# in the hundreds or thousands). A model this small spreads its bets thin, and drawing with the probabilities as
+# they are lets those long shots in. The next section shows the knob that controls how adventurous the draws are.
 
 # %% [markdown]
 # The same steps as bar charts, for the first six tokens:
@@ -304,9 +317,9 @@ assert rank_by_temperature[0.0] == 1.0 < rank_by_temperature[2.0]
 # The likeliest continuation of such a text is the assistant's next turn. The program stops generating when the
 # model starts another speaker's turn, and shows you what came before.
 #
-# Our model knows only plays, so we write the chat as a play: the scene is the system prompt, and the speakers'
-# names in capitals, followed by a full stop, are the tags (that is how every play in its training text marks who
-# speaks).
+# Our model has read only Shakespeare, so we write the chat as a play: the scene is the system prompt, and the
+# speakers' names in capitals, followed by a full stop, are the tags (that is how most plays in its training text
+# mark who speaks; a few, Romeo and Juliet among them, write `Romeo.` instead of `ROMEO.`).
 
 # %% [exercise ch00.chat_script]
 # Write `chat_script(system, turns, next_speaker)`: the scene, the turns and the next speaker's tag, as a script.
@@ -327,10 +340,11 @@ assert script.endswith("\n\nBENVOLIO.\n")
 # %%
 for seed in range(scaled(full=3, fast=1)):
     continuation = generate_text(tour, script, n_tokens=scaled(full=40, fast=10), temperature=0.8, seed=seed)
-    reply = continuation.split("\n\n")[0]  # up to the first blank line
-    if continuation.startswith("\n"):  # with the script's last newline, a blank line: BENVOLIO said nothing
-        reply = ""
-    print(f"BENVOLIO (seed {seed}): {reply!r}")
+    if continuation.startswith("\n"):  # with the script's last newline, a blank line: BENVOLIO's turn is over
+        reply = "(nothing: the model ended the turn at once)"
+    else:
+        reply = repr(continuation.split("\n\n")[0])  # up to the first blank line
+    print(f"BENVOLIO (seed {seed}): {reply}")
 
 # %% [markdown]
 # The answers sound like a play, and say little. Four things separate this model from a chat assistant, and
@@ -341,13 +355,20 @@ for seed in range(scaled(full=3, fast=1)):
 # - **Reading.** It has read 1.4 million tokens of Shakespeare about once and a half; GPT-3 read 300 billion
 #   tokens of books and web pages. Chapter 11 measures what training at that scale costs.
 # - **Memory.** It reads at most 128 tokens at a time, so a long conversation falls off its beginning.
-# - **Manners.** It was trained to continue plays, not to answer. Chat models are trained further on
+# - **Manners.** It was trained to continue Shakespeare, not to answer. Chat models are trained further on
 #   conversations in which the assistant's turns are helpful answers (chapter 12 builds a chat loop).
 
 # %%
-gpt3_weights = 175_181_291_520  # chapter 10 derives this number from GPT-3's sizes
+# GPT-3's sizes: a vocabulary of 50,257 tokens, vectors of 12,288 numbers, 96 blocks. Chapter 10 counts its
+# weights matrix by matrix; the big ones are a 50,257 x 12,288 table at each end (the embedding and the
+# unembedding) and, in each block, twelve 12,288 x 12,288 matrices' worth (four for attention, eight for the MLP);
+# the small bias vectors are left out
+gpt3_vocab, gpt3_width, gpt3_blocks = 50_257, 12_288, 96
+gpt3_weights = 2 * gpt3_vocab * gpt3_width + gpt3_blocks * 12 * gpt3_width * gpt3_width
+print(f"GPT-3: {gpt3_weights:,} weights")
 print(f"GPT-3 has {gpt3_weights / model.num_params():,.0f} times as many weights as the tour's model")
-assert gpt3_weights / model.num_params() > 10_000
+assert gpt3_weights == 175_181_291_520  # the count chapter 10 derives
+assert 70_000 < gpt3_weights / model.num_params() < 80_000  # "some 75,000 times more"
 
 # %% [markdown]
 # ## 0.7 What you will build

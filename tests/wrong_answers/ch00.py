@@ -19,6 +19,20 @@ def _last_of_tied(tokens, probabilities):
     return tokens[best]
 
 
+def _script_title_case(system, turns, next_speaker):
+    script = system
+    for speaker, words in turns:
+        script += f"\n\n{speaker.title()}.\n{words}"
+    return script + f"\n\n{next_speaker.title()}.\n"
+
+
+def _script_without_last_newline(system, turns, next_speaker):
+    script = system
+    for speaker, words in turns:
+        script += f"\n\n{speaker.upper()}.\n{words}"
+    return script + f"\n\n{next_speaker.upper()}."
+
+
 def _script_without_next_tag(system, turns, next_speaker):
     script = system
     for speaker, words in turns:
@@ -60,18 +74,22 @@ WRONG_ANSWERS = {
         (lambda tokens, probabilities: tokens[probabilities.index(min(probabilities))], "least likely"),
         (lambda tokens, probabilities: tokens[0], "not sorted"),
         (_last_of_tied, "tie"),
+        (lambda tokens, probabilities: max(zip(probabilities, tokens, strict=True))[1], "first of the tied"),
     ],
     "ch00.count_tokens": [
         (lambda text: len(text.split()), "number of words"),
         (lambda text: len(text), "number of characters"),
         (lambda text: len(text.encode("utf-8")), "number of bytes"),
         (lambda text: len(set(gpt2_tokenizer().encode(text))), "no set()"),
+        (lambda text: len(gpt2_tokenizer().encode(text.strip())), "strip()"),
         (lambda text: len(gpt2_tokenizer().encode(text)) + 1, "how long is it"),
     ],
     "ch00.chat_script": [
         (_script_without_next_tag, "next speaker's tag"),
         (_script_with_colons, "not a colon"),
         (_script_names_as_given, "capitals"),
+        (_script_title_case, "not only their first letters"),
+        (_script_without_last_newline, "newline after the next speaker's tag"),
         (_script_single_newlines, "blank line"),
         (_script_no_space_before_words, "Start with `script = system`"),
     ],
