@@ -17,6 +17,7 @@ from course_utils.checks.core import (
     register,
     registry,
     same_values,
+    show_traceback,
     summary,
     to_numpy,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "register",
     "registry",
     "same_values",
+    "show_traceback",
     "summary",
     "to_numpy",
 ]

@@ -75,7 +75,7 @@ WRONG_ANSWERS = {
         (lambda x: (x > 0).astype(float), "whether each number is positive"),
         (np.abs, "absolute value"),
         (lambda x: np.minimum(x, 0), "max, not min"),
-        (_relu_in_place, "the single number"),
+        (_relu_in_place, "changed its input `x` in place"),
     ],
     "ch02.neuron": [
         (lambda x, w, b: float(_relu(np.dot(x, w))), "forget to add the bias"),
