@@ -15,7 +15,9 @@ from course_utils.checks import CheckFailed, get
 
 
 def _passes(exercise_id: str, learner_fn) -> bool:
-    return get(exercise_id).check(learner_fn) is learner_fn
+    # a right answer in another form than the reference's comes back wrapped, converting its answers
+    use = get(exercise_id).check(learner_fn)
+    return use is learner_fn or getattr(use, "__wrapped__", None) is learner_fn
 
 
 def test_encode_and_decode_in_other_words():

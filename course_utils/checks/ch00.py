@@ -24,6 +24,8 @@ def _most_likely_cases() -> list[Case]:
         Case("three tokens, the likeliest last", (["ing", "ed", "s"], [0.1, 0.3, 0.6])),
         Case("50 tokens with random probabilities", (words, rng.dirichlet(np.ones(50)).tolist())),
         Case("a tie between the second and third", ([",", "!", ".", "?"], [0.1, 0.4, 0.4, 0.1])),
+        # a loop that starts at index 1 never looks at the first token: here the first is the likeliest
+        Case("three tokens, the likeliest first", ([" thee", " you", " him"], [0.7, 0.2, 0.1])),
     ]
 
 
@@ -59,6 +61,11 @@ register(
             Mistake(
                 "the lists are not sorted, so the first token need not be the likeliest: compare the probabilities.",
                 lambda tokens, probabilities: tokens[0],
+            ),
+            Mistake(
+                "the first token counts too: start the loop at index 0 (`range(len(probabilities))`), or start "
+                "with the first token as the best so far and compare every other with it.",
+                lambda tokens, probabilities: tokens[1 + _argmax(probabilities[1:])],
             ),
             Mistake(
                 "on a tie, return the first of the tied tokens (in a loop, compare with > rather than >=).",

@@ -36,6 +36,20 @@ register(
             Mistake("the bias is added, not multiplied: weight * size + bias.", lambda s, w, b: w * s * b),
             Mistake("did you forget to add the bias?", lambda s, w, b: w * s),
             Mistake("weight and bias swapped places: the weight multiplies the size.", lambda s, w, b: b * s + w),
+            Mistake(
+                "the bias is added after the multiplication, not inside it: weight * size + bias, not "
+                "weight * (size + bias).",
+                lambda s, w, b: w * (s + b),
+            ),
+            Mistake(
+                "return one prediction per house, an array as long as `sizes`: did you `return` inside a loop "
+                "(which stops at the first house), or add the predictions up?",
+                lambda s, w, b: w * s[0] + b,
+            ),
+            Mistake(
+                "return one prediction per house, an array as long as `sizes`, not their sum.",
+                lambda s, w, b: float(np.sum(w * s + b)),
+            ),
         ],
     )
 )
@@ -287,6 +301,19 @@ register(
             Mistake(
                 "return (scaled, mean, std) in that order.",
                 lambda v: ((v - np.mean(v)) / np.std(v), float(np.std(v)), float(np.mean(v))),
+            ),
+            Mistake(
+                "return the mean and the standard deviation of the values you were given, measured before "
+                "scaling: those of the scaled values are always 0 and 1.",
+                lambda v: ((v - np.mean(v)) / np.std(v), 0.0, 1.0),
+            ),
+            Mistake(
+                "subtract the mean and divide by the standard deviation, not the other way round.",
+                lambda v: ((v - np.std(v)) / np.mean(v), float(np.mean(v)), float(np.std(v))),
+            ),
+            Mistake(
+                "did you forget to divide by the standard deviation?",
+                lambda v: (v - np.mean(v), float(np.mean(v)), float(np.std(v))),
             ),
         ],
     )

@@ -167,6 +167,11 @@ _LAYER_MISTAKES = [
         "`*` multiplies element by element; the matrix product `@` also adds up each row's products.",
         lambda x, w, b: w * x + b,
     ),
+    Mistake(
+        "a layer gives one number per neuron: do not add the neurons' outputs up.",
+        lambda x, w, b: float(np.sum(w @ x + b)),
+    ),
+    Mistake("the bias is added to each neuron's weighted sum, not multiplied.", lambda x, w, b: (w @ x) * b),
 ]
 _LAYER_HINT = (
     "Row i of `weights` holds neuron i's weights, so `weights @ inputs` is every neuron's weighted sum at once; "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy.stats
 import torch
 
 from course_utils.bigram import bigram_counts, bigram_nll
@@ -37,6 +38,12 @@ def _encode_cases() -> list[Case]:
         Case('"cab" with an unsorted vocabulary [b, c, a]', ("cab", ["b", "c", "a"])),
         Case('"bad" with the vocabulary a, b, c, d, e (c and e unused)', ("bad", ["a", "b", "c", "d", "e"])),
         Case("one character", ("a", ["a", "b"])),
+        # the docstring promises an error for a character outside the vocabulary: a silent answer is wrong
+        Case(
+            '"bed" with the vocabulary b, e (no d)',
+            ("bed", ["b", "e"]),
+            raises=(KeyError, ValueError),
+        ),
     ]
 
 
@@ -68,6 +75,20 @@ register(
                 "(the text need not hold every character of the vocabulary).",
                 lambda text, vocab: [char_vocab(text).index(char) for char in text],
             ),
+            Mistake(
+                "`dict.get(char)` gives None for a character that is not in the vocabulary, and the None slips "
+                "into the ids: look it up with `char_to_id[char]`, which raises a KeyError, or raise one yourself.",
+                lambda text, vocab: [{c: i for i, c in enumerate(vocab)}.get(char) for char in text],
+            ),
+            Mistake(
+                "a character that is not in the vocabulary must raise an error (a KeyError), not be skipped: "
+                "skipping it silently changes the text.",
+                lambda text, vocab: [vocab.index(char) for char in text if char in vocab],
+            ),
+            Mistake(
+                "a character that is not in the vocabulary must raise an error (a KeyError), not get a made-up id.",
+                lambda text, vocab: [vocab.index(char) if char in vocab else -1 for char in text],
+            ),
         ],
     )
 )
@@ -80,6 +101,8 @@ def _decode_cases() -> list[Case]:
         Case("ids [0, 1, 2, 3] with an unsorted vocabulary [d, b, a, c]", ([0, 1, 2, 3], ["d", "b", "a", "c"])),
         Case("ids in a numpy array", (np.array([2, 0, 1]), ["b", "c", "a"])),
         Case("ids in a torch tensor", (torch.tensor([0, 1, 1, 0]), ["a", "b"])),
+        Case("ids [0, 3] with a vocabulary of 3 characters (3 is past the end)", ([0, 3], ["a", "b", "c"]),
+             raises=(IndexError, ValueError, KeyError)),
     ]
 
 
@@ -115,6 +138,15 @@ register(
             Mistake(
                 "use the order of `vocab` as it is given; do not sort it again.",
                 lambda ids, vocab: "".join(sorted(vocab)[int(i)] for i in ids),
+            ),
+            Mistake(
+                "return after the loop, once every id is decoded: a `return` inside the loop stops at the first "
+                "character.",
+                lambda ids, vocab: vocab[int(ids[0])],
+            ),
+            Mistake(
+                "decode every id, repeats included and in their order: a `set` loses both.",
+                lambda ids, vocab: "".join(vocab[int(i)] for i in sorted(set(int(i) for i in ids))),
             ),
         ],
     )
@@ -335,6 +367,8 @@ register(
                 "indices adds 1 only once per distinct pair. Use `np.add.at(counts, (ids[:-1], ids[1:]), 1)` or a "
                 "loop.",
                 _counts_once_per_distinct_pair,
+                loop_advice="a pair that occurs several times was counted once: in the loop, add 1 to the count "
+                "(`counts[a, b] += 1`) rather than setting it to 1 (`counts[a, b] = 1`).",
             ),
             Mistake(
                 "there are `len(ids) - 1` pairs, from `(ids[0], ids[1])` to `(ids[-2], ids[-1])`: you missed the last "
@@ -364,7 +398,19 @@ register(
 # ch03.sample_next: a random draw, checked by its frequencies rather than draw by draw
 
 DRAWS = 3000
-MAX_DEVIATION = 5.0  # standard errors a frequency may stray from its probability: a right answer fails ~1e-6
+MAX_DEVIATION = 5.0  # standard errors from a uniform share that a draw's counts must leave to count as non-uniform
+FALSE_ALARM = 1e-7
+"""The chance that one id's count of a right answer falls outside its bounds: with at most ten ids checked, a
+right answer fails less than once in a million runs."""
+
+
+def _count_bounds(draws: int, probability: float) -> tuple[int, int]:
+    """The fewest and most times an id of ``probability`` may come up in ``draws`` right draws: the exact
+    binomial quantiles at ``FALSE_ALARM / 2`` on either side (exact for rare ids too, where a normal bound is
+    not)."""
+    low = int(scipy.stats.binom.ppf(FALSE_ALARM / 2, draws, probability))
+    high = int(scipy.stats.binom.isf(FALSE_ALARM / 2, draws, probability))
+    return low, high
 
 
 def _draw_many(learner_fn: Callable[..., Any], probabilities: torch.Tensor, seed: int, count: int) -> list[int]:
@@ -374,12 +420,15 @@ def _draw_many(learner_fn: Callable[..., Any], probabilities: torch.Tensor, seed
     draws = []
     for index in range(count):
         # call_learner copies its inputs, which would copy the generator too and repeat one draw: call directly
-        try:
-            drawn = first if index == 0 else learner_fn(probabilities.clone(), generator)
-        except Exception as error:  # noqa: BLE001 - any error in the learner's code is a wrong answer to report
-            raise CheckFailed(f"on draw {index + 1}, `sample_next` raised {type(error).__name__}: {error}") from error
+        drawn = first if index == 0 else _draw_once(learner_fn, probabilities, generator, index)
         draws.append(_as_id(drawn, len(probabilities)))
     return draws
+
+
+def _draw_once(learner_fn: Callable[..., Any], probabilities: torch.Tensor, generator: torch.Generator, index: int):
+    # not on copies: a copy of the generator would repeat one draw over and over
+    case = Case(f"draw {index + 1}", (probabilities.clone(), generator))
+    return call_learner(learner_fn, case, copy_inputs=False, check_inputs=False)
 
 
 def _as_id(drawn: Any, vocab_size: int) -> int:
@@ -431,8 +480,8 @@ def _check_sample_next(learner_fn: Callable[..., Any]) -> None:
                 f"with {described}, it drew the id {token_id} {counts[token_id]} times, but its probability is 0 "
                 f"(are your ids off by one?)."
             )
-        spread = math.sqrt(DRAWS * probability * (1 - probability)) or 1.0
-        if abs(counts[token_id] - DRAWS * probability) > MAX_DEVIATION * spread:
+        low, high = _count_bounds(DRAWS, probability)
+        if not low <= counts[token_id] <= high:
             raise CheckFailed(
                 f"with {described}, the id {token_id} came up in {share:.1%} of {DRAWS} draws, but its probability "
                 f"is {probability:.0%}: each id must come up as often as its probability says (all shares: "
@@ -485,6 +534,11 @@ def _nll_cases() -> list[Case]:
         Case("a 3x3 table of probabilities and ids [0, 1, 2, 0]", (hand, [0, 1, 2, 0])),
         Case("a 3x3 table and ids [2, 2, 1, 0, 0] in a numpy array", (hand, np.array([2, 2, 1, 0, 0]))),
         Case("random rows over 6 ids and 200 random ids", (random_rows, rng.integers(0, 6, 200))),
+        # the docstring promises infinity for a pair the model calls impossible (`math.log(0)` raises instead)
+        Case(
+            "a table in which the pair (0, 1) has probability 0, and ids [0, 1, 0]",
+            (np.array([[0.5, 0.0, 0.5], [0.5, 0.25, 0.25], [0.8, 0.1, 0.1]]), [0, 1, 0]),
+        ),
     ]
 
 

@@ -425,7 +425,8 @@ class Exercise:
         if isinstance(got, _Raised):
             return None
         try:
-            wrong = mistake.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            with np.errstate(divide="ignore", invalid="ignore"):  # log(0) in a mistake is no news to the learner
+                wrong = mistake.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         except Exception:  # noqa: BLE001 - a mistake that cannot be computed here says nothing either way
             return None
         return self.compare(got, wrong) is None
@@ -470,15 +471,21 @@ class _Crashed(CheckFailed):
 
 
 def call_learner(
-    learner_fn: Callable[..., Any], case: Case, *, time_limit: float = TIME_LIMIT_S, check_inputs: bool = True
+    learner_fn: Callable[..., Any],
+    case: Case,
+    *,
+    time_limit: float = TIME_LIMIT_S,
+    check_inputs: bool = True,
+    copy_inputs: bool = True,
 ) -> Any:
     """Call ``learner_fn`` on a copy of ``case``'s inputs, turning its exceptions into teaching messages.
 
     Raises :class:`CheckFailed` if the function raised (saying on which line of the learner's code, and what
     to look at), ran longer than ``time_limit`` seconds, or changed its inputs in place (``check_inputs``).
-    An exception that ``case.raises`` expects is returned, wrapped, rather than raised.
+    An exception that ``case.raises`` expects is returned, wrapped, rather than raised. ``copy_inputs=False``
+    passes the case's own inputs (a random generator that must move on from call to call).
     """
-    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    args, kwargs = (copy.deepcopy(case.args), copy.deepcopy(case.kwargs)) if copy_inputs else (case.args, case.kwargs)
     before = copy.deepcopy((args, kwargs)) if check_inputs else None
     name = getattr(learner_fn, "__name__", "your function")
     try:

@@ -123,7 +123,7 @@ WRONG_ANSWERS = {
             lambda v: ((v - np.mean(v)) / np.std(v, ddof=1), float(np.mean(v)), float(np.std(v, ddof=1))),
             "divides by n",
         ),
-        (lambda v: (v - np.mean(v), float(np.mean(v)), float(np.std(v))), "np.std"),
+        (lambda v: (v - np.mean(v), float(np.mean(v)), float(np.std(v))), "forget to divide"),
     ],
     "ch01.unscale": [
         (lambda w, b, m, s: (w * s, b - w * s * m), "not weight * std"),
