@@ -101,8 +101,11 @@ def _decode_cases() -> list[Case]:
         Case("ids [0, 1, 2, 3] with an unsorted vocabulary [d, b, a, c]", ([0, 1, 2, 3], ["d", "b", "a", "c"])),
         Case("ids in a numpy array", (np.array([2, 0, 1]), ["b", "c", "a"])),
         Case("ids in a torch tensor", (torch.tensor([0, 1, 1, 0]), ["a", "b"])),
-        Case("ids [0, 3] with a vocabulary of 3 characters (3 is past the end)", ([0, 3], ["a", "b", "c"]),
-             raises=(IndexError, ValueError, KeyError)),
+        Case(
+            "ids [0, 3] with a vocabulary of 3 characters (3 is past the end)",
+            ([0, 3], ["a", "b", "c"]),
+            raises=(IndexError, ValueError, KeyError),
+        ),
     ]
 
 

@@ -214,9 +214,9 @@ def _string_difference(got: str, want: str) -> str:
         dots = "..." if start else ""
         where = f"expected {dots}{want[start : at + 20]!r}, got {dots}{got[start : at + 20]!r}"
     if at == len(got) < len(want):
-        return f"{where}: yours stops at character {at}, where {want[at:at + 20]!r} should follow"
+        return f"{where}: yours stops at character {at}, where {want[at : at + 20]!r} should follow"
     if at == len(want) < len(got):
-        return f"{where}: yours goes on after character {at} with {got[at:at + 20]!r}"
+        return f"{where}: yours goes on after character {at} with {got[at : at + 20]!r}"
     return f"{where}: they differ first at character {at} ({want[at]!r} expected, {got[at]!r} found)"
 
 
@@ -429,7 +429,12 @@ class Exercise:
                 wrong = mistake.wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         except Exception:  # noqa: BLE001 - a mistake that cannot be computed here says nothing either way
             return None
-        return self.compare(got, wrong) is None
+        if self.compare(got, wrong) is None:
+            return True
+        try:  # answers that hold None or other non-numbers ([0, 1, None]) are compared as they are
+            return bool(type(got) is type(wrong) and got == wrong)
+        except Exception:  # noqa: BLE001 - values that do not compare (arrays of another shape) do not match
+            return False
 
     def _record(self, outcome: str, use: Callable[..., Any] | None) -> Callable[..., Any] | None:
         _OUTCOMES[self.id] = outcome
@@ -606,9 +611,7 @@ def _learner_line(error: BaseException) -> str:
         return ""
     frame = frames[-1]
     source = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-    return f"line {frame.lineno} of {_place(frame.filename)}, in `{frame.name}`" + (
-        f": `{source}`" if source else ""
-    )
+    return f"line {frame.lineno} of {_place(frame.filename)}, in `{frame.name}`" + (f": `{source}`" if source else "")
 
 
 def _place(filename: str) -> str:

@@ -67,8 +67,17 @@ def _script_no_space_before_words(system, turns, next_speaker):
     return script + f"\n\n{next_speaker.upper()}.\n"
 
 
+def _likeliest_from_index_one(tokens, probabilities):
+    best = 1  # the loop below never looks at the first token
+    for index in range(1, len(probabilities)):
+        if probabilities[index] > probabilities[best]:
+            best = index
+    return tokens[best]
+
+
 WRONG_ANSWERS = {
     "ch00.most_likely": [
+        (_likeliest_from_index_one, "start the loop at index 0"),
         (_position_of_largest, "not its position"),
         (lambda tokens, probabilities: max(probabilities), "not its probability"),
         (lambda tokens, probabilities: tokens[probabilities.index(min(probabilities))], "least likely"),

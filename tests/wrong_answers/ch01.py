@@ -84,8 +84,21 @@ def _step_only_the_change(sizes, prices, weight, bias, learning_rate):
     return -learning_rate * d_weight, -learning_rate * d_bias
 
 
+def _predict_returning_in_the_loop(sizes, weight, bias):
+    for size in sizes:
+        return weight * size + bias  # returns the first house's prediction only
+
+
+def _standardize_then_measure(values):
+    values = (values - np.mean(values)) / np.std(values)
+    return values, float(np.mean(values)), float(np.std(values))  # the scaled values' mean and std: 0 and 1
+
+
 WRONG_ANSWERS = {
     "ch01.predict": [
+        (lambda sizes, weight, bias: weight * (sizes + bias), "not weight * (size + bias)"),
+        (_predict_returning_in_the_loop, "`return` inside a loop"),
+        (lambda sizes, weight, bias: float(np.sum(weight * sizes + bias)), "not their sum"),
         (lambda sizes, weight, bias: weight * sizes, "forget to add the bias"),
         (lambda sizes, weight, bias: bias * sizes + weight, "swapped"),
         (lambda sizes, weight, bias: weight * sizes * bias, "added, not multiplied"),
@@ -117,6 +130,8 @@ WRONG_ANSWERS = {
         (_step_only_the_change, "not only the change"),
     ],
     "ch01.standardize": [
+        (_standardize_then_measure, "measured before scaling"),
+        (lambda v: ((v - np.std(v)) / np.mean(v), float(np.mean(v)), float(np.std(v))), "not the other way round"),
         (lambda v: (v / np.std(v), float(np.mean(v)), float(np.std(v))), "subtract the mean"),
         (lambda v: ((v - np.mean(v)) / np.var(v), float(np.mean(v)), float(np.var(v))), "not the variance"),
         (

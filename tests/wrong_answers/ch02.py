@@ -68,8 +68,34 @@ def _step_twice(model, loss_fn, optimizer, inputs, targets):
     return loss.item()
 
 
+def _relu_with_pythons_max(x):
+    return max(x, 0)  # Python's max compares one number: an array is ambiguous
+
+
+def _accuracy_of_booleans(scores, labels):
+    return (scores.argmax(dim=1) == labels).mean().item()  # .mean() of a bool tensor
+
+
+def _step_under_no_grad(model, loss_fn, optimizer, inputs, targets):
+    optimizer.zero_grad()
+    with torch.no_grad():
+        loss = loss_fn(model(inputs), targets)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def _step_by_hand_in_place(model, loss_fn, optimizer, inputs, targets):
+    loss = loss_fn(model(inputs), targets)
+    loss.backward()
+    for parameter in model.parameters():
+        parameter -= 0.1 * parameter.grad  # an in-place change of a leaf that requires grad, outside no_grad
+    return loss.item()
+
+
 WRONG_ANSWERS = {
     "ch02.relu": [
+        (_relu_with_pythons_max, "np.maximum(x, 0)"),
         (lambda x: np.maximum(x, 1), "max(x, 0), not max(x, 1)"),
         (lambda x: np.clip(x, 0, 1), "cap them at 1"),
         (lambda x: (x > 0).astype(float), "whether each number is positive"),
@@ -87,6 +113,8 @@ WRONG_ANSWERS = {
         (lambda x, w, b: float(_relu(np.dot(x, w) * b)), "not multiplied"),
     ],
     "ch02.layer_forward": [
+        (lambda x, w, b: float(np.sum(w @ x + b)), "do not add the neurons' outputs up"),
+        (lambda x, w, b: (w @ x) * b, "not multiplied"),
         (lambda x, w, b: x @ w + b, "transposed"),
         (lambda x, w, b: w @ x, "forget to add the bias"),
         (lambda x, w, b: _relu(w @ x + b), "leave ReLU out"),
@@ -101,6 +129,7 @@ WRONG_ANSWERS = {
         (lambda x, w1, b1, w2, b2: _relu(x @ w1.T) @ w2.T + b2, "forget a bias"),
     ],
     "ch02.accuracy": [
+        (_accuracy_of_booleans, ".float().mean()"),
         (lambda s, y: (s.argmax(dim=1) == y).sum().item(), "fraction right"),
         (lambda s, y: (s.argmin(dim=1) == y).float().mean().item(), "argmax, not argmin"),
         (lambda s, y: 100 * (s.argmax(dim=1) == y).float().mean().item(), "percentage"),
@@ -109,6 +138,8 @@ WRONG_ANSWERS = {
         (lambda s, y: (s.max(dim=1).values == y).float().mean().item(), "not the score itself"),
     ],
     "ch02.train_step": [
+        (_step_under_no_grad, "torch.no_grad()"),
+        (_step_by_hand_in_place, "an in-place change"),
         (_step_without_zero_grad, "optimizer.zero_grad() at the start"),
         (_step_without_step, "weights did not change"),
         (_step_zeroing_between_backward_and_step, "weights did not change"),

@@ -223,14 +223,67 @@ def _nll_wrapping_around(probabilities, ids):
     return float(-np.mean(np.log(probabilities[ids, np.roll(ids, -1)])))
 
 
+def _encode_with_get(text, vocab):
+    char_to_id = {char: index for index, char in enumerate(vocab)}
+    return [char_to_id.get(char) for char in text]  # None for a character outside the vocabulary
+
+
+def _encode_skipping_unknown(text, vocab):
+    char_to_id = {char: index for index, char in enumerate(vocab)}
+    return [char_to_id[char] for char in text if char in char_to_id]
+
+
+def _encode_with_the_dict_backwards(text, vocab):
+    id_to_char = {index: char for index, char in enumerate(vocab)}  # the decoding dict: a KeyError for "h"
+    return [id_to_char[char] for char in text]
+
+
+def _decode_returning_in_the_loop(ids, vocab):
+    for token_id in ids:
+        return vocab[int(token_id)]
+
+
+def _decode_distinct_ids(ids, vocab):
+    return "".join(vocab[token_id] for token_id in sorted({int(i) for i in ids}))
+
+
+def _windows_loop_past_the_end(ids, context):
+    inputs, targets = [], []
+    for start in range(len(ids) - context + 1):  # one start too many: the last window has no target
+        inputs.append(list(ids[start : start + context]))
+        targets.append(ids[start + context])
+    return np.array(inputs), np.array(targets)
+
+
+def _counts_set_to_one(ids, vocab_size):
+    counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
+    for current, following in zip(ids[:-1], ids[1:], strict=True):
+        counts[current, following] = 1  # = instead of +=: a pair seen twice counts once
+    return counts
+
+
+def _nll_with_math_log(probabilities, ids):
+    import math
+
+    total = 0.0
+    for current, following in zip(ids[:-1], ids[1:], strict=True):
+        total -= math.log(probabilities[current][following])  # math.log(0) raises; the docstring promises inf
+    return total / (len(ids) - 1)
+
+
 WRONG_ANSWERS = {
     "ch03.encode": [
+        (_encode_with_get, "`dict.get(char)` gives None"),
+        (_encode_skipping_unknown, "not be skipped"),
+        (_encode_with_the_dict_backwards, "the right way round"),
         (_encode_from_one, "off by one"),
         (_encode_with_ord, "Unicode"),
         (_encode_sorting_again, "do not sort"),
         (_encode_with_own_vocab, "you are given"),
     ],
     "ch03.decode": [
+        (_decode_returning_in_the_loop, "a `return` inside the loop"),
+        (_decode_distinct_ids, "a `set` loses both"),
         (_decode_to_list, "''.join"),
         (_decode_with_spaces, "nothing between"),
         (_decode_from_one, "off by one"),
@@ -245,6 +298,7 @@ WRONG_ANSWERS = {
         (_one_hot_float64, "float32"),
     ],
     "ch03.sliding_windows": [
+        (_windows_loop_past_the_end, "an index ran past the end"),
         (_windows_target_inside, "not the last id inside"),
         (_windows_too_long, "holds one more"),
         (_windows_stop_early, "stopped one early"),
@@ -254,6 +308,7 @@ WRONG_ANSWERS = {
         (_windows_swapped, "(inputs, targets)"),
     ],
     "ch03.bigram_counts": [
+        (_counts_set_to_one, "rather than setting it to 1"),
         (_counts_transposed, "transposed"),
         (_counts_fancy_index, "np.add.at"),
         (_counts_wrapping_around, "wrap around"),
@@ -271,6 +326,7 @@ WRONG_ANSWERS = {
         (_sample_fresh_generator, "passed in"),
     ],
     "ch03.bigram_nll": [
+        (_nll_with_math_log, "`np.log` works on whole arrays"),
         (_nll_no_minus, "minus sign"),
         (_nll_sum, "not the sum"),
         (_nll_transposed, "swapped"),
