@@ -392,7 +392,7 @@ class Exercise:
         globals_used = global_variables_read(learner_fn)
         if globals_used:
             parts.append(_globals_advice(learner_fn, globals_used))
-        parts.append(self.hint)
+        parts.append(f"Hint: {self.hint}" if len(parts) else self.hint)
         return " ".join(parts)
 
     def _diagnose(
@@ -919,6 +919,8 @@ def _to_form(value: Any, form: tuple) -> Any:
         items = value.tolist() if isinstance(value, (np.ndarray, torch.Tensor)) else list(value)
         return items if form[1] is None else [_to_form(v, form[1]) for v in items]
     target = form[0]
+    if isinstance(target, type) and issubclass(target, np.generic):
+        return target(to_numpy(value).item() if isinstance(value, torch.Tensor) else value)
     if target in (float, int, bool):
         return target(to_numpy(value).item()) if isinstance(value, (np.ndarray, torch.Tensor)) else target(value)
     return value
