@@ -338,7 +338,7 @@ class Exercise:
         converted = _in_reference_form(learner_fn, forms) if self.convert_output else None
         note = ""
         if converted is not None:
-            note = f" (the cells below get its answers in the course's form: {converted.form_note})"
+            note = f" Yours returns {converted.form_note}: the cells below get its answers converted."
         print(f"✔ {self.id} ({self.title}): correct{count}.{note}")
         return self._record(PASSED, converted or learner_fn)
 
@@ -933,10 +933,11 @@ def _form_name(form: tuple) -> str:
     if kind == "tensor":
         return f"a tensor ({form[1]})"
     if kind == "tuple":
-        return "a tuple of " + ", ".join(_form_name(f) for f in form[1:])
+        return "a tuple (" + ", ".join(_form_name(f) for f in form[1:]) + ")"
     if kind == "list":
-        return "a list" + (f" of {_form_name(form[1]).removeprefix('a ')}s" if form[1] else "")
-    return f"a {kind.__module__ + '.' if kind.__module__ not in ('builtins',) else ''}{kind.__name__}"
+        return "a list"
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _in_reference_form(learner_fn: Callable[..., Any], forms: list[tuple[tuple, Any, Any]]) -> Callable | None:
@@ -965,7 +966,7 @@ def _in_reference_form(learner_fn: Callable[..., Any], forms: list[tuple[tuple, 
             return answer
 
     got_form, want_form = differ[0]
-    in_reference_form.form_note = f"{_form_name(want_form)}, where yours returns {_form_name(got_form)}"
+    in_reference_form.form_note = f"{_form_name(got_form)} where the course's returns {_form_name(want_form)}"
     return in_reference_form
 
 
