@@ -271,7 +271,7 @@ def test_jupyter_shows_only_the_message_and_the_full_traceback_stays_reachable(c
     assert "Traceback" in full and "ValueError: The truth value" in full  # the learner's own exception, chained
 
 
-def test_ipython_uses_the_short_form():
+def test_ipython_shows_the_short_form(capsys):
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
@@ -280,6 +280,10 @@ def test_ipython_uses_the_short_form():
     finally:
         InteractiveShell.clear_instance()
     assert isinstance(result.error_in_exec, CheckFailed)
+    shown = capsys.readouterr()
+    shown = shown.out + shown.err
+    assert "✘ ch02.relu" in shown and "Look at: " in shown and "show_traceback()" in shown
+    assert "Traceback" not in shown and "core.py" not in shown
 
 
 def test_no_double_punctuation_after_a_question():
