@@ -262,7 +262,7 @@ def test_jupyter_shows_only_the_message_and_the_full_traceback_stays_reachable(c
     with pytest.raises(CheckFailed) as failure:
         get("ch02.relu").check(lambda x: max(x, 0))
     lines = failure.value._render_traceback_()
-    assert lines[0].startswith("✘ ch02.relu")
+    assert lines[0].startswith("CheckFailed: ✘ ch02.relu")
     assert any(line.startswith("Look at: ") for line in lines)
     assert not any("Traceback" in line or "core.py" in line for line in lines)
     assert "show_traceback()" in lines[-1]

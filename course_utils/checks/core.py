@@ -65,7 +65,8 @@ class CheckFailed(AssertionError):
     def _render_traceback_(self) -> list[str]:
         # IPython calls this instead of formatting the traceback; it shows these lines, one per entry
         _LAST_FAILURE[:] = [self]
-        lines = str(self).splitlines()
+        # "CheckFailed: " as Python names an exception, so that a reader (and a tool scanning outputs) sees a failure
+        lines = f"{type(self).__name__}: {self}".splitlines()
         lines.append("(The full traceback: `from course_utils.checks import show_traceback; show_traceback()`.)")
         return lines
 
