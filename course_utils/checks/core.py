@@ -20,6 +20,7 @@ what to look at. In Jupyter a failure shows only the check's message (see :class
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import dis
@@ -313,8 +314,10 @@ class Exercise:
             )
         forms: list[tuple[tuple, Any, Any]] = []
         try:
-            # the cases and the learner's code run on the CPU whatever default device the notebook has set
-            with torch.device("cpu"):
+            # the cases and the learner's code run on the CPU whatever default device the notebook has set (the
+            # device mode costs every torch call a little, so it is entered only where it changes something)
+            on_cpu = torch.get_default_device().type == "cpu"
+            with contextlib.nullcontext() if on_cpu else torch.device("cpu"):
                 if self.custom is not None:
                     self.custom(learner_fn)
                     count = ""
