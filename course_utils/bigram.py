@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_utils import validate
 from course_utils.data import shakespeare_split
 from course_utils.text import char_vocab, encode_array
 
@@ -28,13 +29,8 @@ def bigram_counts(ids: Sequence[int], vocab_size: int) -> np.ndarray:
     array([[0, 1],
            [0, 1]])
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or len(ids) < 2:
-        raise ValueError(f"bigram_counts needs a 1-D sequence of at least 2 ids, got shape {ids.shape}.")
-    if ids.min() < 0 or ids.max() >= vocab_size:
-        raise ValueError(
-            f"Ids must run from 0 to vocab_size - 1 = {vocab_size - 1}, got ids from {ids.min()} to {ids.max()}."
-        )
+    vocab_size = validate.whole_number(vocab_size, "vocab_size", minimum=1)
+    ids = validate.token_ids(ids, "ids", vocab_size=vocab_size, min_length=2)
     counts = np.zeros((vocab_size, vocab_size), dtype=np.int64)
     # np.add.at adds 1 for every pair, repeats included; `counts[ids[:-1], ids[1:]] += 1` would add it only once
     np.add.at(counts, (ids[:-1], ids[1:]), 1)
@@ -48,11 +44,14 @@ def bigram_probabilities(counts: np.ndarray, smoothing: float = 1.0) -> np.ndarr
     never seen in training gets a small probability instead of 0. Returns a float array of the same shape as
     ``counts``, each row adding up to 1.
     """
-    counts = np.asarray(counts)
-    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
-        raise ValueError(f"counts must be a square matrix (vocab_size, vocab_size), got shape {counts.shape}.")
-    if smoothing < 0 or (counts < 0).any():
-        raise ValueError("Counts and smoothing must not be negative.")
+    counts = validate.number_array(counts, "counts", shape=(None, None), labels=("vocab_size", "vocab_size"))
+    smoothing = validate.real_number(smoothing, "smoothing", minimum=0.0)
+    if counts.shape[0] != counts.shape[1] or (counts < 0).any() or not np.array_equal(counts, np.round(counts)):
+        raise ValueError(
+            f"counts must be a square table of whole, non-negative counts (from bigram_counts), got "
+            f"{validate.describe(counts)} with values from {counts.min():.4g} to {counts.max():.4g}: "
+            f"are these already probabilities?"
+        )
     smoothed = counts + smoothing
     totals = smoothed.sum(axis=1, keepdims=True)
     if (totals == 0).any():
@@ -71,10 +70,19 @@ def bigram_nll(probabilities: np.ndarray, ids: Sequence[int]) -> float:
     ``-ln probabilities[ids[t], ids[t + 1]]``; the result is their mean (a natural log, as torch's
     cross-entropy uses). A pair with probability 0 scores infinity.
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or len(ids) < 2:
-        raise ValueError(f"bigram_nll needs a 1-D sequence of at least 2 ids, got shape {ids.shape}.")
-    probabilities = np.asarray(probabilities, dtype=np.float64)
+    probabilities = validate.probabilities(
+        probabilities,
+        "probabilities",
+        shape=(None, None),
+        labels=("vocab_size", "vocab_size"),
+        axis=1,
+        hint="Each row must be the distribution of the next id: pass bigram_probabilities(counts).",
+    )
+    if probabilities.shape[0] != probabilities.shape[1]:
+        raise ValueError(
+            f"probabilities must be a square table (vocab_size, vocab_size), got shape {probabilities.shape}."
+        )
+    ids = validate.token_ids(ids, "ids", vocab_size=len(probabilities), min_length=2)
     of_each_next = probabilities[ids[:-1], ids[1:]]  # the probability the model gave to what came next
     with np.errstate(divide="ignore"):  # log(0) is -inf: a pair the model called impossible
         return float(-np.mean(np.log(of_each_next)))

@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils.sampling import sample_next_token
+from course_utils import validate
+from course_utils.sampling import check_temperature, sample_next_token
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,51 @@ class GPTConfig:
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context", "n_layer", "n_head", "d_model"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"GPTConfig.{name} must be a whole number of at least 1, got {value!r}.")
+            # frozen: object.__setattr__ stores the checked value (a numpy integer becomes a plain int)
+            object.__setattr__(self, name, validate.whole_number(getattr(self, name), f"GPTConfig.{name}", minimum=1))
+        object.__setattr__(self, "dropout", validate.real_number(self.dropout, "GPTConfig.dropout", minimum=0.0))
+        if not isinstance(self.bias, bool):
+            raise TypeError(f"GPTConfig.bias must be True or False, got {validate.describe(self.bias)}.")
         if self.d_model % self.n_head != 0:
             raise ValueError(
                 f"GPTConfig.d_model ({self.d_model}) must be a multiple of n_head ({self.n_head}): each head "
                 f"gets d_model / n_head dimensions. Choose, for example, d_model={self.n_head * 32}."
             )
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}.")
+        if not self.dropout < 1.0:
+            raise ValueError(
+                f"GPTConfig.dropout must be at least 0 and below 1 (the share of activations zeroed), got "
+                f"{self.dropout!r}: 0.1 is usual, 0 turns it off."
+            )
 
     def to_dict(self) -> dict:
         """The config as a plain dict (to save next to the weights); ``GPTConfig(**d)`` rebuilds it."""
         return asdict(self)
+
+
+def _check_config(config: object, where: str) -> GPTConfig:
+    if not isinstance(config, GPTConfig):
+        raise TypeError(
+            f"{where} needs config, a GPTConfig, got {validate.describe(config)}: build one with "
+            f"GPTConfig(vocab_size=..., context=..., n_layer=..., n_head=..., d_model=...)."
+        )
+    return config
+
+
+def _check_residual(x: object, config: GPTConfig, where: str) -> torch.Tensor:
+    """The input of a block or its parts: float vectors (B, T, C) with C = d_model and at most context tokens."""
+    x = validate.float_tensor(
+        x,
+        "x",
+        shape=(None, None, config.d_model),
+        labels=("batch", "tokens", "d_model"),
+        hint=f"{where} reads a batch of token vectors.",
+    )
+    if x.shape[1] > config.context:
+        raise ValueError(
+            f"x holds {x.shape[1]} tokens but {where} reads at most context = {config.context}: "
+            f"keep the last {config.context} with x[:, -{config.context}:]."
+        )
+    return x
 
 
 class CausalSelfAttention(nn.Module):
@@ -62,6 +94,7 @@ class CausalSelfAttention(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
+        self.config = _check_config(config, "CausalSelfAttention")
         self.n_head = config.n_head
         self.d_head = config.d_model // config.n_head
         # queries, keys and values for all heads come out of one matrix multiplication
@@ -75,6 +108,7 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, C) -> (B, T, C): each token's vector plus what it gathered from the tokens before it."""
+        _check_residual(x, self.config, "CausalSelfAttention")
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         # split the width into heads: (B, T, C) -> (B, H, T, D)
@@ -92,6 +126,7 @@ class MLP(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
+        self.config = _check_config(config, "MLP")
         self.c_fc = nn.Linear(config.d_model, 4 * config.d_model, bias=config.bias)
         self.gelu = nn.GELU()
         self.c_proj = nn.Linear(4 * config.d_model, config.d_model, bias=config.bias)
@@ -99,6 +134,7 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, C) -> (B, T, C), each token on its own."""
+        _check_residual(x, self.config, "MLP")
         return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
 
 
@@ -107,6 +143,7 @@ class Block(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
+        self.config = _check_config(config, "Block")
         self.ln_1 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
@@ -114,6 +151,7 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(B, T, C) -> (B, T, C)."""
+        _check_residual(x, self.config, "Block")
         x = x + self.attn(self.ln_1(x))  # tokens exchange information
         x = x + self.mlp(self.ln_2(x))  # each token thinks on its own
         return x
@@ -129,9 +167,7 @@ class GPT(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
-        if not isinstance(config, GPTConfig):
-            raise TypeError(f"GPT needs a GPTConfig, got {type(config).__name__}: build one with GPTConfig(...).")
-        self.config = config
+        self.config = _check_config(config, "GPT")
         self.wte = nn.Embedding(config.vocab_size, config.d_model)  # token embedding, W_E
         self.wpe = nn.Embedding(config.context, config.d_model)  # learned position embedding
         self.drop = nn.Dropout(config.dropout)
@@ -162,31 +198,29 @@ class GPT(nn.Module):
         total = sum(parameter.numel() for parameter in self.parameters())  # parameters() yields a tied one once
         return total if include_position else total - self.wpe.weight.numel()
 
-    def _check_ids(self, ids: torch.Tensor, name: str = "ids") -> None:
+    def _check_ids(self, ids: torch.Tensor, ndim: tuple[int, ...], check_range: bool | None) -> torch.Tensor:
         if not isinstance(ids, torch.Tensor):
             raise TypeError(
-                f"{name} must be a torch tensor of token ids, got {type(ids).__name__}: "
-                f"use torch.tensor([[...]]) with dtype=torch.long."
+                f"ids must be a torch tensor of token ids, got {validate.describe(ids)}: "
+                f"use torch.tensor([[...]], dtype=torch.long)."
             )
-        if ids.dtype not in (torch.long, torch.int, torch.int16, torch.uint8):
-            raise TypeError(
-                f"{name} must hold whole-number token ids (dtype torch.long), got dtype {ids.dtype}: "
-                f"convert with {name}.long()."
-            )
-        if ids.numel() > 0 and (int(ids.min()) < 0 or int(ids.max()) >= self.config.vocab_size):
-            raise ValueError(
-                f"{name} holds ids from {int(ids.min())} to {int(ids.max())}, but this model knows ids 0 to "
-                f"{self.config.vocab_size - 1} only: encode the text with the model's own vocabulary."
-            )
+        return validate.token_ids(
+            ids,
+            "ids",
+            vocab_size=self.config.vocab_size,
+            ndim=ndim,
+            min_length=1,
+            check_range=check_range,
+            hint="Encode the text with the model's own vocabulary." if ndim != (2,) else "",
+        )
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, T) -> logits (B, T, V): at position t, a score for every token that might follow ids[:, t]."""
-        self._check_ids(ids)
-        if ids.ndim != 2:
-            raise ValueError(
-                f"ids must have shape (batch, tokens), got shape {tuple(ids.shape)}: for one sequence "
-                f"add a batch dimension with ids[None]."
-            )
+        """Token ids (B, T) -> logits (B, T, V): at position t, a score for every token that might follow ids[:, t].
+
+        The ids' range is checked on a CPU tensor only: on a GPU it would make every forward wait for the GPU.
+        Ids enter the GPU checked through :meth:`generate` and the course's data loaders.
+        """
+        self._check_ids(ids, ndim=(2,), check_range=None)
         B, T = ids.shape
         if not 1 <= T <= self.config.context:
             raise ValueError(
@@ -217,27 +251,42 @@ class GPT(nn.Module):
         generator draws the same random numbers on any device, and so the same tokens unless the device's
         rounding of the logits tips a near-tie.
         """
-        self._check_ids(ids)
-        if ids.ndim not in (1, 2) or ids.shape[-1] == 0:
-            raise ValueError(
-                f"ids must be a non-empty (tokens,) or (batch, tokens) tensor, got shape {tuple(ids.shape)}."
-            )
-        if not isinstance(max_new_tokens, int) or max_new_tokens < 0:
-            raise ValueError(f"max_new_tokens must be a whole number of at least 0, got {max_new_tokens!r}.")
+        # everything is checked before the model is switched to eval mode, and the prompt's range once here,
+        # where it enters: the forward does not check it on a GPU
+        self._check_ids(ids, ndim=(1, 2), check_range=True)
+        max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=0)
+        check_temperature(temperature)
+        if top_k is not None:
+            validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
+        if generator is not None:
+            validate.generator(generator, "generator")
         was_training = self.training
         self.eval()
-        sequence = ids[None] if ids.ndim == 1 else ids
-        sequence = sequence.long().to(self.wte.weight.device)
-        for _ in range(max_new_tokens):
-            logits = self(sequence[:, -self.config.context :])[:, -1, :]  # (B, V): the last position's scores
-            next_ids = sample_next_token(logits, temperature, top_k, generator)  # (B,)
-            sequence = torch.cat([sequence, next_ids[:, None].to(sequence.device)], dim=1)
-        self.train(was_training)
+        try:
+            sequence = ids[None] if ids.ndim == 1 else ids
+            sequence = sequence.long().to(self.wte.weight.device)
+            for _ in range(max_new_tokens):
+                logits = self(sequence[:, -self.config.context :])[:, -1, :]  # (B, V): the last position's scores
+                next_ids = sample_next_token(logits, temperature, top_k, generator)  # (B,)
+                sequence = torch.cat([sequence, next_ids[:, None].to(sequence.device)], dim=1)
+        finally:
+            self.train(was_training)
         return sequence[0] if ids.ndim == 1 else sequence
 
 
 def next_token_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """The cross-entropy of next-token prediction: logits (B, T, V) against target ids (B, T), averaged."""
+    """The cross-entropy of next-token prediction: logits (B, T, V) against target ids (B, T), averaged.
+
+    Every target counts: torch skips a target of -100 without a word, so here it is refused like any negative id.
+    """
+    logits = validate.float_tensor(logits, "logits", shape=(None, None, None), labels=("batch", "tokens", "vocab"))
+    if isinstance(targets, torch.Tensor) and targets.dtype.is_floating_point:
+        raise TypeError(
+            f"targets must hold token ids, got {validate.describe(targets)}: did you swap logits and targets?"
+        )
+    targets = validate.token_ids(targets, "targets", vocab_size=logits.shape[-1], ndim=2)
+    if not isinstance(targets, torch.Tensor):
+        raise TypeError(f"targets must be a tensor of token ids, got {validate.describe(targets)}.")
     if logits.shape[:-1] != targets.shape:
         raise ValueError(
             f"logits {tuple(logits.shape)} and targets {tuple(targets.shape)} do not match: logits need one "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from course_utils import validate
+
 
 def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
     """Draw one id at random: id ``i`` comes up with probability ``probabilities[i]``.
@@ -21,25 +23,16 @@ def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
     >>> sample_next(torch.tensor([0.0, 1.0, 0.0]), torch.Generator().manual_seed(0))
     1
     """
-    probabilities = torch.as_tensor(probabilities).cpu()  # a CPU generator draws on the CPU
-    if probabilities.ndim != 1 or len(probabilities) == 0:
-        raise ValueError(f"probabilities must be a non-empty 1-D tensor, got shape {tuple(probabilities.shape)}.")
-    total = float(probabilities.sum())
-    if bool((probabilities < 0).any()) or abs(total - 1.0) > 1e-3:
-        raise ValueError(
-            f"probabilities must be non-negative and add up to 1, they add up to {total:.4f}: "
-            f"divide by their sum (or apply softmax to scores) first."
-        )
+    validate.probabilities(probabilities, "probabilities", ndim=1, hint="Apply softmax to scores first.")
+    generator = validate.generator(generator, "generator")
+    probabilities = torch.as_tensor(probabilities).float().cpu()  # a CPU generator draws on the CPU
     drawn = torch.multinomial(probabilities, num_samples=1, generator=generator)
     return drawn.item()
 
 
 def check_temperature(temperature: float) -> None:
     """Raise a ValueError unless ``temperature`` is a number of at least 0 (0 means: always the likeliest)."""
-    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not temperature >= 0:
-        raise ValueError(
-            f"temperature must be a number of at least 0 (0 means: always the likeliest), got {temperature!r}."
-        )
+    validate.real_number(temperature, "temperature", minimum=0.0, hint="0 means: always the likeliest token.")
 
 
 def sample_next_token(
@@ -54,18 +47,20 @@ def sample_next_token(
     largest if given, turned into probabilities by softmax and sampled with ``generator``.
     """
     check_temperature(temperature)
-    if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"top_k must be None or a whole number of at least 1, got {top_k!r}.")
-    if generator is not None and generator.device.type != "cpu":
-        raise ValueError(
-            "generator must be a CPU generator (course_utils.cpu_generator(seed)), so draws match everywhere."
-        )
-    if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
-        raise ValueError(
-            f"logits must be a (batch, vocab_size) tensor, got {getattr(logits, 'shape', type(logits).__name__)}: "
-            f"for one row of scores, add a batch dimension with logits[None]."
-        )
+    if top_k is not None:
+        validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
+    if generator is not None:
+        validate.generator(generator, "generator")
+    validate.float_tensor(
+        logits,
+        "logits",
+        shape=(None, None),
+        labels=("batch", "vocab_size"),
+        hint="For one row of scores, add a batch dimension with logits[None].",
+    )
     logits = logits.detach().float().cpu()
+    if torch.isnan(logits).any():  # checked on the CPU copy, so a GPU is not made to wait twice
+        raise ValueError("logits must not hold NaN: has the training diverged (try a smaller learning rate)?")
     if temperature == 0:
         return logits.argmax(dim=-1)
     logits = logits / temperature

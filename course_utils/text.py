@@ -12,12 +12,26 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from course_utils import validate
+
 
 def char_vocab(text: str) -> list[str]:
     """The sorted list of distinct characters in ``text``: position ``i`` holds the character with id ``i``."""
-    if not isinstance(text, str) or not text:
-        raise ValueError(f"char_vocab needs a non-empty string, got {text!r:.40}.")
+    text = validate.text(text, "text")
     return sorted(set(text))
+
+
+def _check_vocab(vocab: object) -> None:
+    """Refuse anything but a non-empty list of distinct single characters, as char_vocab(text) gives."""
+    if isinstance(vocab, str) or not isinstance(vocab, (list, tuple)):
+        raise TypeError(
+            f"vocab must be a list of characters, as char_vocab(text) gives, got {validate.describe(vocab)}."
+            + (" Did you swap text and vocab? Or use list(vocab)." if isinstance(vocab, str) else "")
+        )
+    if len(vocab) == 0 or any(not isinstance(char, str) or len(char) != 1 for char in vocab):
+        raise ValueError("vocab must be a non-empty list of single characters, as char_vocab(text) gives.")
+    if len(set(vocab)) != len(vocab):
+        raise ValueError("vocab must hold each character once: build it with char_vocab(text).")
 
 
 def encode(text: str, vocab: list[str]) -> list[int]:
@@ -29,10 +43,8 @@ def encode(text: str, vocab: list[str]) -> list[int]:
     >>> encode("hi", ["h", "i"])
     [0, 1]
     """
-    if not isinstance(text, str):
-        raise TypeError(f"encode needs the text as a string, got {type(text).__name__}.")
-    if len(vocab) == 0:
-        raise ValueError("The vocabulary is empty: build it with char_vocab(text) from text that holds characters.")
+    text = validate.text(text, "text", allow_empty=True, hint="Did you swap text and vocab?")
+    _check_vocab(vocab)
     char_to_id = {char: index for index, char in enumerate(vocab)}
     ids = []
     for position, char in enumerate(text):
@@ -51,10 +63,8 @@ def encode_array(text: str, vocab: list[str]) -> np.ndarray:
     Encoding Shakespeare's 5 million characters one at a time takes from a fraction of a second to a few
     seconds; this takes a few hundredths. It reads each character's Unicode number and looks its id up in a table.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"encode_array needs the text as a string, got {type(text).__name__}.")
-    if len(vocab) == 0 or any(not isinstance(char, str) or len(char) != 1 for char in vocab):
-        raise ValueError("The vocabulary must be a non-empty list of single characters, as char_vocab(text) gives.")
+    text = validate.text(text, "text", allow_empty=True, hint="Did you swap text and vocab?")
+    _check_vocab(vocab)
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)  # one Unicode number per character
     vocab_codes = np.array([ord(char) for char in vocab])
     table = np.full(max(int(codes.max(initial=0)), int(vocab_codes.max())) + 1, -1, dtype=np.int64)
@@ -79,15 +89,10 @@ def decode(ids: Sequence[int], vocab: list[str]) -> str:
     >>> decode([0, 1], ["h", "i"])
     'hi'
     """
-    chars = []
-    for token_id in ids:
-        if not float(token_id).is_integer():  # int(2.7) would quietly give 2
-            raise TypeError(f"Ids must be whole numbers, got {token_id!r}.")
-        token_id = int(token_id)
-        if not 0 <= token_id < len(vocab):
-            raise IndexError(f"The id {token_id} is outside the vocabulary, whose ids run from 0 to {len(vocab) - 1}.")
-        chars.append(vocab[token_id])
-    return "".join(chars)
+    if isinstance(vocab, str) or not isinstance(vocab, (list, tuple)) or len(vocab) == 0:
+        raise TypeError(f"vocab must be a non-empty list of characters, got {validate.describe(vocab)}.")
+    ids = validate.token_ids(ids, "ids", vocab_size=len(vocab), hint="Did you swap ids and vocab?")
+    return "".join(vocab[token_id] for token_id in ids.tolist())
 
 
 def one_hot(ids: Sequence[int], vocab_size: int) -> torch.Tensor:
@@ -100,18 +105,9 @@ def one_hot(ids: Sequence[int], vocab_size: int) -> torch.Tensor:
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
     """
-    if vocab_size < 1:
-        raise ValueError(f"vocab_size must be at least 1, got {vocab_size}.")
-    ids = ids if isinstance(ids, torch.Tensor) else torch.as_tensor(np.asarray(ids))
-    if ids.numel() == 0:
-        raise ValueError("one_hot got no ids: encode a non-empty text first.")
-    if ids.dtype.is_floating_point or ids.dtype == torch.bool:
-        raise TypeError(f"Ids must be whole numbers, got {ids.dtype}: encode the text first.")
-    if ids.min() < 0 or ids.max() >= vocab_size:
-        raise ValueError(
-            f"Ids must run from 0 to vocab_size - 1 = {vocab_size - 1}, got ids from {int(ids.min())} to "
-            f"{int(ids.max())}: is vocab_size the length of the vocabulary?"
-        )
+    vocab_size = validate.whole_number(vocab_size, "vocab_size", minimum=1)
+    ids = validate.token_ids(ids, "ids", vocab_size=vocab_size, ndim=None, min_length=1)
+    ids = ids if isinstance(ids, torch.Tensor) else torch.as_tensor(ids)
     # row i of the identity matrix is exactly the one-hot vector of id i: picking rows does the rest
     identity = torch.eye(vocab_size, device=ids.device)
     return identity[ids.long()]
@@ -128,11 +124,9 @@ def sliding_windows(ids: Sequence[int], context: int) -> tuple[np.ndarray, np.nd
     (array([[5, 6],
            [6, 7]]), array([7, 8]))
     """
-    if context < 1:
-        raise ValueError(f"context must be at least 1, got {context}.")
-    ids = np.asarray(ids)
-    if ids.ndim != 1:
-        raise ValueError(f"ids must be one 1-D sequence of ids, got shape {ids.shape}.")
+    context = validate.whole_number(context, "context", minimum=1)
+    ids = validate.token_ids(ids, "ids")
+    ids = ids.numpy(force=True) if isinstance(ids, torch.Tensor) else ids
     if len(ids) <= context:
         raise ValueError(
             f"A window of {context} ids needs at least {context + 1} ids (the window and its target), got "
@@ -153,10 +147,21 @@ def random_windows(
     starting places are drawn with ``generator`` (a CPU generator), so a seed gives the same batches on any
     device; the batch lives on the device of ``ids``.
     """
-    if ids.ndim != 1:
-        raise ValueError(f"ids must be one long 1-D tensor of token ids, got shape {tuple(ids.shape)}.")
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(
+            f"ids must be a 1-D tensor of token ids, got {validate.describe(ids)}: "
+            f"make one with torch.tensor(ids, dtype=torch.long)."
+        )
+    # the range is not checked here: finding the largest id of a tensor on a GPU would wait for it at every batch
+    validate.token_ids(ids, "ids", check_range=False)
+    context = validate.whole_number(context, "context", minimum=1)
+    batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
+    generator = validate.generator(generator, "generator")
     if len(ids) <= context:
-        raise ValueError(f"A window of {context} ids needs at least {context + 1} ids, got {len(ids)}.")
+        raise ValueError(
+            f"ids must hold more than context = {context} ids (a window and its target), got {len(ids)}: "
+            f"use a longer text or a shorter context."
+        )
     starts = torch.randint(len(ids) - context, (batch_size,), generator=generator).to(ids.device)
     offsets = torch.arange(context, device=ids.device)
     positions = starts[:, None] + offsets[None, :]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import torch
 from tqdm.auto import tqdm
 
+from course_utils import validate
+
 
 def train_step(
     model: torch.nn.Module,
@@ -27,8 +29,12 @@ def train_step(
     tensor, and ``optimizer`` (made with ``model.parameters()``) moves the weights. The step changes the
     model's weights in place and returns the loss from before the move, as a Python float.
     """
+    validate.optimizer(optimizer, "optimizer", model=model)  # one made for another model would change nothing
+    validate.function(loss_fn, "loss_fn")
     optimizer.zero_grad()  # gradients add up in .grad: clear the last step's
-    loss = loss_fn(model(inputs), targets)
+    predictions = model(inputs)
+    validate.matching_targets(targets, predictions)  # an (8,) against an (8, 1) would be broadcast to (8, 8)
+    loss = loss_fn(predictions, targets)
     loss.backward()
     optimizer.step()
     return loss.item()
@@ -62,10 +68,16 @@ def train(
     ``evaluate()`` (a held-out loss, computed without gradients) runs every ``eval_every`` steps and at the
     end. ``step_fn`` is the step to repeat: pass your own ``train_step`` to train with it.
     """
-    if steps < 1:
-        raise ValueError(f"steps must be at least 1, got {steps}.")
-    if evaluate is not None and eval_every < 1:
-        raise ValueError(f"With evaluate, eval_every must be at least 1, got {eval_every}.")
+    steps = validate.whole_number(steps, "steps", minimum=1)
+    validate.function(next_batch, "next_batch", hint="Such as epoch_batches(inputs, targets, batch_size, generator).")
+    validate.optimizer(optimizer, "optimizer", model=model)
+    validate.function(loss_fn, "loss_fn")
+    validate.function(step_fn, "step_fn")
+    if evaluate is not None:
+        validate.function(evaluate, "evaluate", hint="It takes no arguments and returns the held-out loss.")
+        eval_every = validate.whole_number(
+            eval_every, "eval_every", minimum=1, hint="With evaluate, say how often to run it."
+        )
     history = History()
     start = time.perf_counter()
     model.train()
@@ -95,14 +107,21 @@ def epoch_batches(
     any device) and hands them out ``batch_size`` at a time; the last batch of an epoch may be smaller. One
     epoch is :func:`batches_per_epoch` calls: every example is seen once.
     """
+    for name, value in (("inputs", inputs), ("targets", targets)):
+        if not isinstance(value, torch.Tensor) or value.ndim == 0:
+            raise TypeError(
+                f"{name} must be a tensor with one row per example, got {validate.describe(value)}: "
+                f"make one with torch.tensor(...)."
+            )
     if len(inputs) != len(targets):
-        raise ValueError(f"Each input needs its target: got {len(inputs)} inputs and {len(targets)} targets.")
+        raise ValueError(
+            f"inputs and targets must have one row per example each: got {len(inputs)} inputs and "
+            f"{len(targets)} targets."
+        )
     if len(inputs) == 0:
-        raise ValueError("There are no examples to make batches of.")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, got {batch_size!r}.")
-    if not isinstance(generator, torch.Generator) or generator.device.type != "cpu":
-        raise TypeError("generator must be a CPU torch.Generator: make one with course_utils.cpu_generator(seed).")
+        raise ValueError("inputs holds no examples to make batches of.")
+    batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
+    generator = validate.generator(generator, "generator")
     count = len(inputs)
     order = torch.empty(0, dtype=torch.long)
     position = count  # start with a fresh shuffle
@@ -120,6 +139,6 @@ def epoch_batches(
 
 def batches_per_epoch(count: int, batch_size: int) -> int:
     """How many batches of ``batch_size`` it takes to see ``count`` examples once (the last may be smaller)."""
-    if count < 1 or batch_size < 1:
-        raise ValueError(f"count and batch_size must be at least 1, got count={count} and batch_size={batch_size}.")
+    count = validate.whole_number(count, "count", minimum=1)
+    batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
     return -(-count // batch_size)

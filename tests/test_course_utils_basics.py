@@ -112,7 +112,7 @@ def test_train_records_history_and_evaluates():
     assert history.steps == list(range(1, 31))
     assert history.eval_steps == [10, 20, 30]
     assert history.eval_losses[-1] < history.losses[0]
-    with pytest.raises(ValueError, match="steps must be at least 1"):
+    with pytest.raises(ValueError, match="steps must be a whole number of at least 1, got 0"):
         training.train(model, lambda: (inputs, targets), torch.nn.functional.mse_loss, optimizer, 0)
     with pytest.raises(ValueError, match="eval_every"):
         training.train(model, lambda: (inputs, targets), torch.nn.functional.mse_loss, optimizer, 5, evaluate=held_out)

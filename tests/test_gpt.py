@@ -122,12 +122,12 @@ def test_sampling_frequencies_follow_the_softmax():
 @pytest.mark.parametrize(
     ("ids", "message"),
     [
-        (torch.zeros(2, 3), "whole-number token ids"),
+        (torch.zeros(2, 3), "ids must hold token ids.*whole numbers"),
         ([[1, 2, 3]], "torch tensor"),
         (torch.zeros(3, dtype=torch.long), r"ids\[None\]"),
         (torch.zeros(1, 17, dtype=torch.long), "1 to 16 tokens"),
-        (torch.full((1, 3), 50), "ids 0 to 49"),
-        (torch.full((1, 3), -1), "ids 0 to 49"),
+        (torch.full((1, 3), 50), "ids from 0 to vocab_size - 1 = 49"),
+        (torch.full((1, 3), -1), "ids of at least 0"),
     ],
 )
 def test_bad_input_to_forward_says_what_is_wrong(model, ids, message):
@@ -151,16 +151,19 @@ def test_bad_input_to_generate_says_what_is_wrong(model, kwargs, message):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"d_model": 30}, "multiple of n_head"),
-        ({"n_layer": 0}, "n_layer"),
-        ({"dropout": 1.0}, "dropout"),
-        ({"context": 2.5}, "context"),
+        ({"d_model": 30}, ValueError, "multiple of n_head"),
+        ({"n_layer": 0}, ValueError, "n_layer"),
+        ({"dropout": 1.0}, ValueError, "dropout"),
+        ({"dropout": -0.1}, ValueError, "dropout"),
+        ({"context": 2.5}, TypeError, "GPTConfig.context must be a whole number"),
+        ({"vocab_size": "50"}, TypeError, "GPTConfig.vocab_size must be a whole number"),
+        ({"bias": "yes"}, TypeError, "GPTConfig.bias must be True or False"),
     ],
 )
-def test_bad_config_says_what_is_wrong(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_config_says_what_is_wrong(kwargs, error, message):
+    with pytest.raises(error, match=message):
         GPTConfig(**{"vocab_size": 50, **kwargs})
 
 

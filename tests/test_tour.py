@@ -169,15 +169,17 @@ def test_probabilities_sum_to_one_and_temperature_sharpens_them(tour):
     assert top_tokens(tour, warm, 3)[0][1] == pytest.approx(warm.max().item())
 
 
-@pytest.mark.parametrize("temperature", [-0.5, float("nan"), "hot", True])
-def test_a_bad_temperature_is_refused_with_a_clear_error(tour, temperature):
+@pytest.mark.parametrize(
+    ("temperature", "error"), [(-0.5, ValueError), (float("nan"), ValueError), ("hot", TypeError), (True, TypeError)]
+)
+def test_a_bad_temperature_is_refused_with_a_clear_error(tour, temperature, error):
     ids = encode_prompt(tour, PROMPT)
     for call in (
         lambda: next_token_probabilities(tour, ids, temperature),
         lambda: generate_text(tour, PROMPT, 3, temperature),
         lambda: generate_steps(tour, PROMPT, 3, temperature),
     ):
-        with pytest.raises(ValueError, match="temperature must be a number of at least 0"):
+        with pytest.raises(error, match="temperature must be a finite number of at least 0"):
             call()
 
 
