@@ -43,29 +43,46 @@ class DataError(RuntimeError):
 
 def data_dir() -> Path:
     """The folder holding the course's data: ``COURSE_DATA_DIR`` if set, else ``data/`` in the course repository."""
-    override = os.environ.get(DATA_DIR_ENV_VAR)
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+    override = os.environ.get(DATA_DIR_ENV_VAR, "").strip()
+    # expand ~ and $HOME as a shell would: a notebook's environment is not a shell
+    if override:
+        return Path(os.path.expandvars(override)).expanduser()
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 def data_path(name: str) -> Path:
     """The path of the data file ``name``, with a clear error if it is not there."""
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise TypeError(
+            f"name must be the name of a file in the data folder, such as {SHAKESPEARE_FILE!r}, got {name!r}."
+        )
     path = data_dir() / name
     if not path.is_file():
         raise DataError(
             f"The course data file {path} is missing. It is part of the course repository: run the notebooks "
-            f"from a full clone (git clone, not a download of single files), restore it with "
-            f"`git checkout -- data/{name}`, rebuild it with `python tools/build_data.py`, or point "
+            f"from a full clone (git clone, not a download of single files), {_restore_advice(name)} or point "
             f"{DATA_DIR_ENV_VAR} at a folder that holds it."
         )
     return path
+
+
+def _restore_advice(name: str) -> str:
+    """How to get a good copy of ``name`` back, for the folder the course actually reads."""
+    if os.environ.get(DATA_DIR_ENV_VAR, "").strip():
+        return (
+            f"copy a good {name} into {data_dir()} (the folder {DATA_DIR_ENV_VAR} names) from a clone's data/ "
+            f"folder (`git checkout -- data/{name}` restores that one), unset {DATA_DIR_ENV_VAR} to read the "
+            f"clone's data/ instead,"
+        )
+    return f"restore it with `git checkout -- data/{name}`, rebuild it with `python tools/build_data.py`,"
 
 
 def _verified(name: str, content: bytes, expected_sha256: str) -> bytes:
     digest = hashlib.sha256(content).hexdigest()
     if digest != expected_sha256:
         raise DataError(
-            f"The course data file data/{name} is corrupt: its sha256 is {digest}, expected {expected_sha256}. "
-            f"Restore it with `git checkout -- data/{name}` or rebuild it with `python tools/build_data.py`."
+            f"The course data file {data_dir() / name} is corrupt: its sha256 is {digest}, expected "
+            f"{expected_sha256}. To fix it, {_restore_advice(name)} then restart the kernel."
         )
     return content
 
@@ -78,8 +95,8 @@ def shakespeare_text() -> str:
         raw = lzma.decompress(path.read_bytes())
     except lzma.LZMAError as error:
         raise DataError(
-            f"The course data file {path} cannot be decompressed ({error}): it is corrupt. Restore it with "
-            f"`git checkout -- data/{SHAKESPEARE_FILE}` or rebuild it with `python tools/build_data.py`."
+            f"The course data file {path} cannot be decompressed ({error}): it is corrupt. To fix it, "
+            f"{_restore_advice(SHAKESPEARE_FILE)} then restart the kernel."
         ) from error
     return _verified(SHAKESPEARE_FILE, raw, SHAKESPEARE_SHA256).decode("utf-8")
 

@@ -6,6 +6,8 @@ import os
 
 import torch
 
+from course_utils import validate
+
 DEVICE_ENV_VAR = "COURSE_DEVICE"
 _KNOWN = ("cuda", "mps", "cpu")
 
@@ -21,6 +23,8 @@ def pick_device(verbose: bool = True) -> torch.device:
     With ``verbose`` it prints which device it picked and why, so that a learner knows what runs their code.
     Apple's mps backend has no float64: the course keeps every tensor float32, which works everywhere.
     """
+    if not isinstance(verbose, bool):
+        raise TypeError(f"verbose must be True or False, got {validate.describe(verbose)}.")
     forced = os.environ.get(DEVICE_ENV_VAR, "").strip().lower()
     if forced:
         if forced not in _KNOWN:
@@ -49,6 +53,6 @@ def cpu_generator(seed: int) -> torch.Generator:
     Draw random numbers on the CPU and then move them to the device: the same seed then gives the same
     numbers on a laptop CPU, an Apple GPU and an NVIDIA GPU.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be a whole number, got {seed!r} ({type(seed).__name__}).")
+    # torch takes seeds from -2**63 to 2**64 - 1; the course's seeds are whole numbers from 0
+    seed = validate.whole_number(seed, "seed", minimum=0, maximum=2**64 - 1)
     return torch.Generator(device="cpu").manual_seed(seed)

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import torch
 
+from course_utils import validate
 from course_utils.device import cpu_generator
 
 
@@ -16,9 +17,9 @@ def seed_everything(seed: int = 0) -> torch.Generator:
     Pass the returned generator to anything that draws random numbers (``torch.randn(..., generator=g)``,
     sampling) so that the same seed draws the same numbers on any device.
     """
-    generator = cpu_generator(seed)  # validates seed
-    if seed < 0 or seed >= 2**32:
-        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}.")
+    # numpy accepts seeds from 0 to 2**32 - 1 only: check before any generator is seeded
+    seed = validate.whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
+    generator = cpu_generator(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

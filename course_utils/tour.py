@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
-from course_utils.data import DataError, data_path, gpt2_tokenizer
+from course_utils import validate
+from course_utils.data import GPT2_VOCAB_SIZE, DataError, data_path, gpt2_tokenizer
 from course_utils.display import visible_token
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.plotting import COLORS, new_axes, use_course_style
@@ -44,9 +45,9 @@ class TourVocab:
     """
 
     def __init__(self, gpt2_ids: Sequence[int]) -> None:
-        gpt2_ids = [int(token_id) for token_id in gpt2_ids]
-        if not gpt2_ids:
-            raise ValueError("A TourVocab needs at least one GPT-2 id.")
+        gpt2_ids = validate.token_ids(
+            gpt2_ids, "gpt2_ids", vocab_size=GPT2_VOCAB_SIZE, min_length=1, hint="Pass GPT-2 ids, as tokenizers give."
+        ).tolist()
         if len(set(gpt2_ids)) != len(gpt2_ids):
             raise ValueError("The GPT-2 ids of a TourVocab must be distinct: each compact id stands for one token.")
         self.gpt2_ids = gpt2_ids
@@ -56,6 +57,7 @@ class TourVocab:
     @classmethod
     def from_text(cls, text: str) -> TourVocab:
         """The vocabulary of every GPT-2 token that occurs in ``text``, sorted by GPT-2 id."""
+        validate.text(text, "text")
         return cls(sorted(set(gpt2_tokenizer().encode_ordinary(text))))
 
     def __len__(self) -> int:
@@ -66,8 +68,7 @@ class TourVocab:
 
     def encode(self, text: str) -> list[int]:
         """Text -> compact ids, with a clear error naming any token the model does not know."""
-        if not isinstance(text, str):
-            raise TypeError(f"encode needs a string, got {type(text).__name__}.")
+        validate.text(text, "text", allow_empty=True)
         gpt2_ids = self.tokenizer.encode_ordinary(text)
         unknown = [token_id for token_id in gpt2_ids if token_id not in self.compact_id]
         if unknown:
@@ -85,17 +86,13 @@ class TourVocab:
 
     def token_text(self, compact_id: int) -> str:
         """The text of one token, for labels (it may be part of a word, or a lone space or newline)."""
+        compact_id = validate.whole_number(compact_id, "compact_id", minimum=0, maximum=len(self) - 1)
         return self.decode([compact_id])
 
     def to_gpt2(self, ids: Sequence[int] | torch.Tensor) -> list[int]:
         """Compact ids -> GPT-2 ids."""
-        ids = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
-        for token_id in ids:
-            if not 0 <= int(token_id) < len(self.gpt2_ids):
-                raise ValueError(
-                    f"The id {token_id} is outside the vocabulary, whose ids run from 0 to {len(self) - 1}."
-                )
-        return [self.gpt2_ids[int(token_id)] for token_id in ids]
+        ids = validate.token_ids(ids, "ids", vocab_size=len(self), check_range=True, hint="Use the tour's own ids.")
+        return [self.gpt2_ids[token_id] for token_id in ids.tolist()]
 
 
 @dataclass
@@ -109,6 +106,17 @@ class TourModel:
 
 def save_tour_model(path: str | Path, model: GPT, vocab: TourVocab, meta: dict) -> None:
     """Save ``model`` as float16 weights with its config, vocabulary and ``meta`` (one ``torch.save`` dict)."""
+    if not isinstance(model, GPT):
+        raise TypeError(f"model must be a course_utils GPT, got {validate.describe(model)}.")
+    if not isinstance(vocab, TourVocab):
+        raise TypeError(f"vocab must be a TourVocab, got {validate.describe(vocab)}.")
+    if len(vocab) != model.config.vocab_size:
+        raise ValueError(
+            f"vocab has {len(vocab)} tokens but model knows {model.config.vocab_size}: save the vocabulary the "
+            f"model was trained with."
+        )
+    if not isinstance(meta, dict):
+        raise TypeError(f"meta must be a dict of what the training run recorded, got {validate.describe(meta)}.")
     weights = {name: tensor.detach().cpu().half() for name, tensor in model.state_dict().items()}
     del weights["lm_head.weight"]  # tied to wte.weight: stored once, tied again on loading
     bundle = {
@@ -121,14 +129,31 @@ def save_tour_model(path: str | Path, model: GPT, vocab: TourVocab, meta: dict) 
 
 
 def tour_model_from_bytes(content: bytes) -> TourModel:
-    """Rebuild the tour's model (float32, eval mode, on the CPU) from the bytes of a saved file."""
-    bundle = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
-    model = GPT(GPTConfig(**bundle["config"]))
-    weights = {name: tensor.float() for name, tensor in bundle["weights"].items()}
-    weights["lm_head.weight"] = weights["wte.weight"]
-    model.load_state_dict(weights)
+    """Rebuild the tour's model (float32, eval mode, on the CPU) from the bytes of a saved file.
+
+    Bytes that are not a model saved by :func:`save_tour_model` raise a :class:`DataError` that says so (torch's
+    own advice, to load with ``weights_only=False``, would run whatever code a damaged or foreign file holds).
+    """
+    if not isinstance(content, (bytes, bytearray)):
+        raise TypeError(
+            f"content must be the bytes of a saved model (Path(...).read_bytes()), got {validate.describe(content)}."
+        )
+    try:
+        bundle = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
+        model = GPT(GPTConfig(**bundle["config"]))
+        weights = {name: tensor.float() for name, tensor in bundle["weights"].items()}
+        weights["lm_head.weight"] = weights["wte.weight"]
+        model.load_state_dict(weights)
+        vocab = TourVocab(bundle["gpt2_ids"].tolist())
+        meta = bundle["meta"]
+    except Exception as error:  # noqa: BLE001 - whatever breaks, the file is not a tour model
+        raise DataError(
+            f"content is not a tour model saved by save_tour_model (reading it failed with {type(error).__name__}): "
+            f"it is damaged or another kind of file. Restore the committed file with "
+            f"`git checkout -- data/{TOUR_MODEL_FILE}`, or retrain it with `python tools/train_tour_model.py`."
+        ) from None
     model.eval()
-    return TourModel(model=model, vocab=TourVocab(bundle["gpt2_ids"].tolist()), meta=bundle["meta"])
+    return TourModel(model=model, vocab=vocab, meta=meta)
 
 
 def _load_verified() -> bytes:
@@ -138,7 +163,7 @@ def _load_verified() -> bytes:
     digest = hashlib.sha256(content).hexdigest()
     if digest != TOUR_MODEL_SHA256:
         raise DataError(
-            f"The tour's model data/{TOUR_MODEL_FILE} is corrupt or from another training run: its sha256 is "
+            f"The tour's model {path} is corrupt or from another training run: its sha256 is "
             f"{digest}, expected {TOUR_MODEL_SHA256}. Restore it with `git checkout -- data/{TOUR_MODEL_FILE}`, "
             f"or retrain it with `python tools/train_tour_model.py` and update TOUR_MODEL_SHA256 in "
             f"course_utils/tour.py."
@@ -158,8 +183,8 @@ def load_tour_model() -> TourModel:
 def encode_prompt(tour: TourModel, text: str) -> torch.Tensor:
     """The prompt ``text`` as a 1-D tensor of the model's ids (an :class:`OutOfVocabularyError` names a token
     the model does not know)."""
-    if not isinstance(text, str) or not text:
-        raise ValueError(f"The prompt must be a non-empty string, got {text!r}.")
+    _check_tour(tour)
+    validate.text(text, "text", hint="The prompt is the text the model continues.")
     return torch.tensor(tour.vocab.encode(text), dtype=torch.long)
 
 
@@ -169,13 +194,25 @@ def next_token_probabilities(tour: TourModel, ids: torch.Tensor, temperature: fl
     The scores (logits) are divided by ``temperature`` before the softmax; temperature 0 puts all the
     probability on the likeliest token, which is what greedy generation picks.
     """
+    _check_tour(tour)
+    check_temperature(temperature)
     return _probabilities(_next_logits(tour, ids), temperature)
+
+
+def _check_tour(tour: object) -> TourModel:
+    if not isinstance(tour, TourModel):
+        raise TypeError(f"tour must be the tour's model from load_tour_model(), got {validate.describe(tour)}.")
+    return tour
 
 
 def _next_logits(tour: TourModel, ids: torch.Tensor) -> torch.Tensor:
     """The model's scores (V,) for the token after the 1-D ``ids``, reading at most its context."""
-    if not isinstance(ids, torch.Tensor) or ids.ndim != 1:
-        raise ValueError("ids must be a 1-D tensor of the model's ids: make one with encode_prompt(tour, text).")
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(
+            f"ids must be a 1-D tensor of the model's ids, got {validate.describe(ids)}: make one with "
+            f"encode_prompt(tour, text)."
+        )
+    validate.token_ids(ids, "ids", vocab_size=len(tour.vocab), min_length=1, hint="Use encode_prompt(tour, text).")
     with torch.no_grad():
         return tour.model(ids[None, -tour.model.config.context :])[0, -1].float()
 
@@ -189,9 +226,21 @@ def _probabilities(logits: torch.Tensor, temperature: float) -> torch.Tensor:
 
 
 def top_tokens(tour: TourModel, probabilities: torch.Tensor, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` likeliest tokens as ``(token text, probability)`` pairs, likeliest first."""
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a whole number of at least 1, got {k!r}.")
+    """The ``k`` likeliest tokens as ``(token text, probability)`` pairs, likeliest first.
+
+    ``probabilities`` is the (V,) distribution of :func:`next_token_probabilities`; the model's raw scores
+    (logits) are refused, since they are not probabilities.
+    """
+    _check_tour(tour)
+    validate.probabilities(
+        probabilities,
+        "probabilities",
+        shape=(len(tour.vocab),),
+        labels=("vocab_size",),
+        hint="Pass next_token_probabilities(tour, ids).",
+    )
+    k = validate.whole_number(k, "k", minimum=1)
+    probabilities = torch.as_tensor(probabilities)
     values, indices = torch.topk(probabilities, min(k, len(probabilities)))
     return [(tour.vocab.token_text(int(i)), float(p)) for p, i in zip(values, indices, strict=True)]
 
@@ -215,8 +264,10 @@ def generate_steps(
     The draws are the ones ``tour.model.generate`` makes with the same temperature and a CPU generator seeded
     with ``seed``: the same seed gives the same tokens, with or without the record kept here.
     """
-    if not isinstance(n_tokens, int) or n_tokens < 0:
-        raise ValueError(f"n_tokens must be a whole number of at least 0, got {n_tokens!r}.")
+    n_tokens = validate.whole_number(n_tokens, "n_tokens", minimum=0)
+    check_temperature(temperature)
+    seed = validate.whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
+    k = validate.whole_number(k, "k", minimum=1)
     ids = encode_prompt(tour, prompt)
     generator = torch.Generator().manual_seed(seed)
     steps = []
@@ -240,7 +291,9 @@ def generate_steps(
 
 def generate_text(tour: TourModel, prompt: str, n_tokens: int, temperature: float = 1.0, seed: int = 0) -> str:
     """The text that ``n_tokens`` tokens of generation add after ``prompt`` (the prompt itself not included)."""
+    n_tokens = validate.whole_number(n_tokens, "n_tokens", minimum=0)
     check_temperature(temperature)
+    seed = validate.whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
     ids = encode_prompt(tour, prompt)
     generator = torch.Generator().manual_seed(seed)
     out = tour.model.generate(ids, n_tokens, temperature=temperature, generator=generator)
@@ -255,6 +308,21 @@ def _label(token_text: str) -> str:
     return repr(visible_token(token_text))
 
 
+def _check_top(top: object) -> None:
+    """``top`` must be what :func:`top_tokens` returns: (token text, probability) pairs."""
+    advice = "pass the (token, probability) pairs from top_tokens(...)."
+    if isinstance(top, (str, torch.Tensor)) or not isinstance(top, Sequence):
+        raise TypeError(
+            f"top must be a list of (token text, probability) pairs, got {validate.describe(top)}: {advice}"
+        )
+    if not top:
+        raise ValueError(f"top is empty: {advice}")
+    for pair in top:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise TypeError(f"top must hold (token text, probability) pairs, got {validate.describe(pair)}: {advice}")
+        validate.real_number(pair[1], "each probability in top", minimum=0.0, maximum=1.0, hint=advice.capitalize())
+
+
 def plot_top_tokens(
     top: Sequence[tuple[str, float]],
     title: str,
@@ -265,8 +333,11 @@ def plot_top_tokens(
     """A horizontal bar chart of ``(token text, probability)`` pairs, likeliest on top; ``highlight`` (a token
     text) is drawn in another colour. Spaces show as ``·`` and newlines as ``↵``. The probability axis runs to
     ``xmax`` (1 by default, so that charts compare; None fits it to the bars)."""
-    if not top:
-        raise ValueError("top is empty: pass the (token, probability) pairs from top_tokens(...).")
+    _check_top(top)
+    if highlight is not None:
+        validate.text(highlight, "highlight", allow_empty=True, hint="The text of the token to colour, or None.")
+    if xmax is not None:
+        xmax = validate.real_number(xmax, "xmax", above=0.0, hint="Or None to fit the axis to the bars.")
     if axes is None:
         axes = new_axes(title, "probability", "", figsize=(6, 0.32 * len(top) + 1.2))
     else:
@@ -281,10 +352,21 @@ def plot_top_tokens(
     return axes
 
 
-def plot_step_grid(steps: Sequence[Step], columns: int = 3) -> plt.Figure:
-    """Small multiples: for each step, the top tokens it was drawn from, the drawn token highlighted."""
+def _check_steps(steps: object) -> None:
+    if isinstance(steps, (str, Step)) or not isinstance(steps, Sequence):
+        raise TypeError(
+            f"steps must be a list of Step, as generate_steps(...) returns, got {validate.describe(steps)}."
+        )
     if not steps:
         raise ValueError("steps is empty: generate some with generate_steps(...).")
+    if not all(isinstance(step, Step) for step in steps):
+        raise TypeError("steps must hold Step records, as generate_steps(...) returns.")
+
+
+def plot_step_grid(steps: Sequence[Step], columns: int = 3) -> plt.Figure:
+    """Small multiples: for each step, the top tokens it was drawn from, the drawn token highlighted."""
+    _check_steps(steps)
+    columns = validate.whole_number(columns, "columns", minimum=1)
     use_course_style()
     rows = math.ceil(len(steps) / columns)
     figure, grid = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows), squeeze=False)
@@ -304,6 +386,8 @@ def plot_step_grid(steps: Sequence[Step], columns: int = 3) -> plt.Figure:
 def steps_html(steps: Sequence[Step], max_height_px: int = 420) -> str:
     """A scrollable table: one row per generated token, with the top tokens of the distribution it was drawn
     from (each with its probability) and the drawn one outlined."""
+    _check_steps(steps)
+    max_height_px = validate.whole_number(max_height_px, "max_height_px", minimum=1)
     rows = []
     for number, step in enumerate(steps, start=1):
         cells = []
@@ -339,6 +423,8 @@ def steps_html(steps: Sequence[Step], max_height_px: int = 420) -> str:
 
 def sample_html(prompt: str, continuation: str) -> str:
     """The prompt in grey and the generated continuation in black, with line breaks kept."""
+    validate.text(prompt, "prompt", allow_empty=True)
+    validate.text(continuation, "continuation", allow_empty=True, hint="Decode the ids first.")
     return (
         f"<pre style='white-space:pre-wrap;font-size:95%'><span style='color:#888'>{html.escape(prompt)}</span>"
         f"{html.escape(continuation)}</pre>"
@@ -353,7 +439,13 @@ def temperature_widget(
     Every change calls :func:`generate_text` (so the notebook can check what the widget shows by calling it)
     and redraws. The widget's last child is the ``widgets.HTML`` holding the sample.
     """
-    encode_prompt(tour, prompt)  # an unknown token is reported now, not at the first move of the slider
+    # everything is checked now, not at the first move of the slider; nothing is clamped to the widgets' ranges
+    encode_prompt(tour, prompt)
+    n_tokens = validate.whole_number(n_tokens, "n_tokens", minimum=0)
+    temperature = validate.real_number(
+        temperature, "temperature", minimum=0.0, maximum=2.0, hint="The slider runs from 0 to 2."
+    )
+    seed = validate.whole_number(seed, "seed", minimum=0, maximum=2**32 - 1)
     label_width = {"description_width": "initial"}  # show the whole label, not "temperat..."
     slider = widgets.FloatSlider(
         value=temperature,

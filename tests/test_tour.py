@@ -58,10 +58,14 @@ def test_an_unknown_token_is_named_in_the_error():
 def test_vocab_rejects_repeated_ids_and_out_of_range_ids():
     with pytest.raises(ValueError, match="distinct"):
         TourVocab([5, 5])
-    with pytest.raises(ValueError, match="outside the vocabulary"):
+    with pytest.raises(ValueError, match=r"ids must hold ids from 0 to vocab_size - 1 = 1, got 2"):
         TourVocab([5, 6]).decode([2])
-    with pytest.raises(ValueError, match="outside the vocabulary"):
+    with pytest.raises(ValueError, match="compact_id must be a whole number from 0 to 1, got -1"):
         TourVocab([5, 6]).token_text(-1)  # not the last token, as a Python index would give
+    with pytest.raises(TypeError, match="ids must hold token ids, got"):
+        TourVocab([5, 6]).decode([1.5])  # not id 1, as int() would give
+    with pytest.raises(ValueError, match="gpt2_ids must hold ids from 0 to vocab_size - 1 = 50256, got 50257"):
+        TourVocab([5, 50_257])
 
 
 # --- saving and loading ---------------------------------------------------------------------------------------
