@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_utils import validate
 from course_utils.plotting import new_axes
 
 CLASS_NAMES = ("leaf", "flower")
@@ -53,9 +54,23 @@ LEAF_VOLUME_ML, LEAF_VOLUME_SPREAD = 12.0, 0.35
 FLOWER_VOLUME_ML, FLOWER_VOLUME_SPREAD = 5.0, 0.55
 
 
-def _check_count(name: str, value: object, minimum: int) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, got {value!r}.")
+LABELS_HINT = "Labels are 0 (leaf) or 1 (flower)."
+
+
+def _check_examples(features: object, labels: object) -> tuple[np.ndarray, np.ndarray]:
+    """Features (n, 4) of finite numbers and n labels, each 0 (leaf) or 1 (flower), as make_flowers gives."""
+    features = validate.number_array(
+        features, "features", shape=(None, len(FEATURE_NAMES)), labels=("n", str(len(FEATURE_NAMES)))
+    )
+    labels = validate.token_ids(
+        labels, "labels", vocab_size=len(CLASS_NAMES), hint="Labels are 0 (leaf) or 1 (flower)."
+    )
+    if len(labels) != len(features):
+        raise ValueError(
+            f"features and labels must have one row per example each: got {len(features)} examples and "
+            f"{len(labels)} labels. Did you pass the labels of another split?"
+        )
+    return features, labels
 
 
 def make_flowers(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -65,8 +80,8 @@ def make_flowers(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     and the volume in ml) and ``labels`` has shape ``(n,)`` (int64: 0 for a leaf, 1 for a flower). The same
     ``seed`` gives the same examples on any machine.
     """
-    _check_count("n", n, 1)
-    _check_count("seed", seed, 0)
+    n = validate.whole_number(n, "n", minimum=1)
+    seed = validate.whole_number(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     labels = (rng.random(n) < 0.5).astype(np.int64)
     colours = np.empty((n, 3))
@@ -93,10 +108,12 @@ def train_heldout_split(
 
     Returns ``(train_features, train_labels, heldout_features, heldout_labels)``.
     """
-    if len(features) != len(labels):
-        raise ValueError(f"Each example needs its label: got {len(features)} examples and {len(labels)} labels.")
-    if not 0 < heldout_fraction < 1:
-        raise ValueError(f"heldout_fraction must be between 0 and 1 (such as 0.2), got {heldout_fraction!r}.")
+    _check_examples(features, labels)
+    features, labels = np.asarray(features), np.asarray(labels)  # the caller's dtypes are kept
+    heldout_fraction = validate.real_number(
+        heldout_fraction, "heldout_fraction", above=0.0, below=1.0, hint="Such as 0.2 for a fifth."
+    )
+    seed = validate.whole_number(seed, "seed", minimum=0)
     heldout_count = round(len(features) * heldout_fraction)
     if not 0 < heldout_count < len(features):
         raise ValueError(
@@ -115,12 +132,13 @@ def plot_flowers(
 
     Each point is drawn in the example's own colour; leaves are circles and flowers are stars.
     """
-    features = np.asarray(features)
-    if features.ndim != 2 or features.shape[1] != len(FEATURE_NAMES):
-        raise ValueError(f"features must have shape (n, {len(FEATURE_NAMES)}), got {features.shape}.")
-    for name, index in (("x", x), ("y", y)):
-        if index not in range(len(FEATURE_NAMES)):
-            raise ValueError(f"{name} must be a feature index from 0 to {len(FEATURE_NAMES) - 1}, got {index!r}.")
+    features, labels = _check_examples(features, labels)
+    x, y = (
+        validate.whole_number(
+            index, name, minimum=0, maximum=len(FEATURE_NAMES) - 1, hint=f"The features are {FEATURE_NAMES}."
+        )
+        for name, index in (("x", x), ("y", y))
+    )
     axes = axes if axes is not None else new_axes("Leaves and flowers", FEATURE_NAMES[x], FEATURE_NAMES[y])
     for label, marker in ((0, "o"), (1, "*")):
         chosen = np.asarray(labels) == label
@@ -150,15 +168,17 @@ def decision_map(
     probability of class 1. Returns ``(xs, ys, values)``: the grid's ``resolution`` x-values and y-values,
     and ``values`` of shape ``(resolution, resolution)``, where ``values[i, j]`` belongs to ``(xs[j], ys[i])``.
     """
-    _check_count("resolution", resolution, 2)
-    for name, (low, high) in (("x_range", x_range), ("y_range", y_range)):
+    validate.function(predict, "predict", hint="It takes points (m, 2) and returns m numbers.")
+    resolution = validate.whole_number(resolution, "resolution", minimum=2)
+    for name, span in (("x_range", x_range), ("y_range", y_range)):
+        low, high = validate.number_array(span, name, shape=(2,), labels=("2",), hint="Give it as (low, high).")
         if not low < high:
-            raise ValueError(f"{name} must be (low, high) with low < high, got {(low, high)!r}.")
+            raise ValueError(f"{name} must be (low, high) with low < high, got {tuple(span)!r}.")
     xs = np.linspace(*x_range, resolution, dtype=np.float32)
     ys = np.linspace(*y_range, resolution, dtype=np.float32)
     grid_x, grid_y = np.meshgrid(xs, ys)
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    values = np.asarray(predict(points), dtype=np.float64)
+    values = validate.number_array(predict(points), "predict(points)", finite=False)
     if values.shape not in ((len(points),), (len(points), 1)):
         raise ValueError(
             f"predict must return one number per point: for {len(points)} points it returned shape {values.shape}."
@@ -183,10 +203,19 @@ def plot_decision_boundary(
     The solid line is where the classifier changes its mind (probability 0.5): its decision boundary.
     ``points`` has shape ``(n, 2)``, in the same two inputs as ``predict`` takes.
     """
-    points = np.asarray(points)
-    if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"points must have shape (n, 2), one row per example, got {points.shape}.")
+    points = validate.number_array(points, "points", shape=(None, 2), labels=("n", "2"))
+    labels = validate.token_ids(
+        labels, "labels", vocab_size=len(CLASS_NAMES), hint="Labels are 0 (leaf) or 1 (flower)."
+    )
+    if len(labels) != len(points):
+        raise ValueError(f"points and labels must have one row per example each: got {len(points)} and {len(labels)}.")
     xs, ys, values = decision_map(predict, x_range, y_range, resolution)
+    validate.probabilities(
+        values,
+        "predict(points)",
+        sums_to_one=False,
+        hint="predict must return the probability of flower: apply torch.sigmoid (or softmax) to the scores.",
+    )
     axes = axes if axes is not None else new_axes(title, *axis_names)
     axes.set(title=title, xlabel=axis_names[0], ylabel=axis_names[1])
     axes.contourf(xs, ys, values, levels=np.linspace(0, 1, 11), cmap="PiYG_r", alpha=0.55, vmin=0, vmax=1)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils import validate
+
 PRICE_PER_M2 = 3.0  # thousand euros per square metre: the true weight
 BASE_PRICE = 50.0  # thousand euros: the true bias
 MEDIAN_SIZE_M2 = 90.0
@@ -38,11 +40,9 @@ def make_housing(n_houses: int = N_HOUSES, seed: int = 0) -> tuple[np.ndarray, n
     >>> sizes.shape, prices.shape
     ((3,), (3,))
     """
-    if not isinstance(n_houses, (int, np.integer)) or isinstance(n_houses, bool) or n_houses < 2:
-        raise ValueError(f"n_houses must be a whole number of at least 2 (a line needs two points), got {n_houses!r}.")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a whole number of at least 0, got {seed!r}.")
-    rng = np.random.default_rng(int(seed))
+    n_houses = validate.whole_number(n_houses, "n_houses", minimum=2, hint="A line needs two points.")
+    seed = validate.whole_number(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
     sizes = rng.lognormal(mean=np.log(MEDIAN_SIZE_M2), sigma=SIZE_SPREAD, size=int(n_houses))
     sizes = np.round(np.clip(sizes, MIN_SIZE_M2, MAX_SIZE_M2))
     typical_prices = BASE_PRICE + PRICE_PER_M2 * sizes

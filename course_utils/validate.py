@@ -204,7 +204,10 @@ def _as_array(value: Any, name: str, hint: str) -> np.ndarray | torch.Tensor:
 
 def _shape_text(shape: Sequence[int | None], labels: Sequence[str] | None) -> str:
     if labels is not None:
-        parts = [label if size is None else f"{label}={size}" for size, label in zip(shape, labels, strict=True)]
+        parts = [
+            label if size is None or label == str(size) else f"{label}={size}"
+            for size, label in zip(shape, labels, strict=True)
+        ]
     else:
         parts = ["any" if size is None else str(size) for size in shape]
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
