@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
+
+from course_utils import validate
 
 COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 _STYLE = {
@@ -29,6 +32,10 @@ def use_course_style() -> None:
 
 def new_axes(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float] | None = None) -> plt.Axes:
     """A fresh figure with one set of axes, titled and labelled (every course plot has labelled axes)."""
+    for name, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
+        validate.text(value, name, allow_empty=True)
+    if figsize is not None:
+        validate.number_array(figsize, "figsize", shape=(2,), labels=("width", "height"), minimum=0.1)
     use_course_style()
     _, axes = plt.subplots(figsize=figsize)
     axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
@@ -45,15 +52,31 @@ def plot_losses(
     xlabel: str = "step",
     axes: plt.Axes | None = None,
 ) -> plt.Axes:
-    """Plot a training loss curve, and the held-out loss beside it when given."""
+    """Plot a training loss curve, and the held-out loss beside it when given.
+
+    Each argument may be a list, a numpy array or a tensor (such as a :class:`~course_utils.training.History`'s
+    fields). A NaN or infinite loss is drawn as a gap (it says the training diverged), never refused.
+    """
+    train_steps, train_losses, eval_steps, eval_losses = (
+        validate.number_array(value, name, ndim=1, finite=name.endswith("steps"))
+        for name, value in (
+            ("train_steps", train_steps),
+            ("train_losses", train_losses),
+            ("eval_steps", eval_steps),
+            ("eval_losses", eval_losses),
+        )
+    )
     if len(train_steps) != len(train_losses) or len(eval_steps) != len(eval_losses):
         raise ValueError(
-            f"Each loss needs its step: got {len(train_steps)} train steps for {len(train_losses)} losses and "
-            f"{len(eval_steps)} held-out steps for {len(eval_losses)} losses."
+            f"train_steps and train_losses (and eval_steps and eval_losses) must have one step per loss: got "
+            f"{len(train_steps)} train steps for {len(train_losses)} losses and {len(eval_steps)} held-out steps "
+            f"for {len(eval_losses)} losses. Did you swap the arguments?"
         )
+    if len(train_losses) == 0:
+        raise ValueError("train_losses is empty: train first, then plot history.steps and history.losses.")
     axes = axes if axes is not None else new_axes(title, xlabel, "loss")
     axes.plot(train_steps, train_losses, color=COLORS[0], label="training", alpha=0.8)
-    if eval_losses:
+    if len(eval_losses):
         axes.plot(eval_steps, eval_losses, color=COLORS[1], marker="o", label="held-out")
     axes.legend()
     return axes
@@ -75,13 +98,18 @@ def draw_network(
     negative, thicker is larger; on small layers each line carries its number. ``node_labels[l]`` writes
     a text in each circle of layer ``l``.
     """
-    sizes = [int(size) for size in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
+    if isinstance(layer_sizes, (str, int)) or not isinstance(layer_sizes, Sequence):
+        raise TypeError(
+            f"layer_sizes must be a list of neuron counts, one per layer, such as [2, 3, 1], got "
+            f"{validate.describe(layer_sizes)}."
+        )
+    sizes = [validate.whole_number(size, "each of layer_sizes", minimum=1) for size in layer_sizes]
+    if len(sizes) < 2:
         raise ValueError(f"A network needs at least two layers of at least one neuron each, got {list(layer_sizes)}.")
     if weights is not None:
         if len(weights) != len(sizes) - 1:
             raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight matrices, got {len(weights)}.")
-        weights = [np.asarray(matrix, dtype=float) for matrix in weights]
+        weights = [validate.number_array(matrix, f"weights[{index}]") for index, matrix in enumerate(weights)]
         for index, matrix in enumerate(weights):
             if matrix.shape != (sizes[index + 1], sizes[index]):
                 raise ValueError(
@@ -161,13 +189,28 @@ def plot_matrices(
     weights beside large inputs still show their pattern. ``decimals`` is how many decimals to print: one
     number for all the matrices, or one per matrix.
     """
-    grids = [np.asarray(matrix, dtype=float) for matrix in matrices]
+    if isinstance(matrices, (np.ndarray, torch.Tensor)) or not isinstance(matrices, Sequence):
+        raise TypeError(
+            f"matrices must be a list of matrices, such as [W, x, W @ x], got {validate.describe(matrices)}: "
+            f"for one matrix, pass [matrix]."
+        )
+    grids = [
+        validate.number_array(matrix, f"matrices[{index}]", ndim=(1, 2), min_size=1)
+        for index, matrix in enumerate(matrices)
+    ]
     grids = [grid[:, None] if grid.ndim == 1 else grid for grid in grids]
-    if not grids or any(grid.ndim != 2 for grid in grids):
-        raise ValueError("Give one or more matrices (2-D) or vectors (1-D) to draw.")
+    if not grids:
+        raise ValueError("matrices is empty: give one or more matrices (2-D) or vectors (1-D) to draw.")
+    if isinstance(titles, str) or any(not isinstance(title, str) for title in titles):
+        raise TypeError(f"titles must be a list of strings, one per matrix, got {validate.describe(titles)}.")
     if len(titles) != len(grids):
         raise ValueError(f"Give one title per matrix: {len(grids)} matrices, {len(titles)} titles.")
-    decimals = [decimals] * len(grids) if isinstance(decimals, int) else list(decimals)
+    decimals = (
+        [decimals] * len(grids)
+        if isinstance(decimals, (int, np.integer)) or not isinstance(decimals, Sequence)
+        else list(decimals)
+    )
+    decimals = [validate.whole_number(places, "decimals", minimum=0, maximum=10) for places in decimals]
     if len(decimals) != len(grids):
         raise ValueError(f"Give decimals as one number, or one per matrix: {len(grids)} matrices, {len(decimals)}.")
     if operators and len(operators) != len(grids) - 1:

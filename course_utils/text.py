@@ -21,19 +21,6 @@ def char_vocab(text: str) -> list[str]:
     return sorted(set(text))
 
 
-def _check_vocab(vocab: object) -> None:
-    """Refuse anything but a non-empty list of distinct single characters, as char_vocab(text) gives."""
-    if isinstance(vocab, str) or not isinstance(vocab, (list, tuple)):
-        raise TypeError(
-            f"vocab must be a list of characters, as char_vocab(text) gives, got {validate.describe(vocab)}."
-            + (" Did you swap text and vocab? Or use list(vocab)." if isinstance(vocab, str) else "")
-        )
-    if len(vocab) == 0 or any(not isinstance(char, str) or len(char) != 1 for char in vocab):
-        raise ValueError("vocab must be a non-empty list of single characters, as char_vocab(text) gives.")
-    if len(set(vocab)) != len(vocab):
-        raise ValueError("vocab must hold each character once: build it with char_vocab(text).")
-
-
 def encode(text: str, vocab: list[str]) -> list[int]:
     """Turn ``text`` into a list of ids: each character becomes its position in ``vocab``.
 
@@ -44,7 +31,7 @@ def encode(text: str, vocab: list[str]) -> list[int]:
     [0, 1]
     """
     text = validate.text(text, "text", allow_empty=True, hint="Did you swap text and vocab?")
-    _check_vocab(vocab)
+    validate.char_vocab(vocab, "vocab")
     char_to_id = {char: index for index, char in enumerate(vocab)}
     ids = []
     for position, char in enumerate(text):
@@ -64,7 +51,7 @@ def encode_array(text: str, vocab: list[str]) -> np.ndarray:
     seconds; this takes a few hundredths. It reads each character's Unicode number and looks its id up in a table.
     """
     text = validate.text(text, "text", allow_empty=True, hint="Did you swap text and vocab?")
-    _check_vocab(vocab)
+    validate.char_vocab(vocab, "vocab")
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)  # one Unicode number per character
     vocab_codes = np.array([ord(char) for char in vocab])
     table = np.full(max(int(codes.max(initial=0)), int(vocab_codes.max())) + 1, -1, dtype=np.int64)
@@ -89,8 +76,7 @@ def decode(ids: Sequence[int], vocab: list[str]) -> str:
     >>> decode([0, 1], ["h", "i"])
     'hi'
     """
-    if isinstance(vocab, str) or not isinstance(vocab, (list, tuple)) or len(vocab) == 0:
-        raise TypeError(f"vocab must be a non-empty list of characters, got {validate.describe(vocab)}.")
+    validate.char_vocab(vocab, "vocab")
     ids = validate.token_ids(ids, "ids", vocab_size=len(vocab), hint="Did you swap ids and vocab?")
     return "".join(vocab[token_id] for token_id in ids.tolist())
 

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import Rectangle
 
+from course_utils import validate
 from course_utils.plotting import COLORS, new_axes, use_course_style
 
 _VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
@@ -19,6 +20,7 @@ _VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 
 def visible(char: str) -> str:
     """A character as it can be seen in a plot or a table: a newline is ⏎, a space ␣, a tab ⇥."""
+    validate.text(char, "char", allow_empty=True, hint="Decode an id to its character first.")
     return _VISIBLE.get(char, char)
 
 
@@ -28,6 +30,19 @@ def _box_row(axes: plt.Axes, row: int, chars: Sequence[str], colors: Sequence[st
         axes.text(column + 0.46, -row - 0.46, visible(char), ha="center", va="center", fontsize=12, family="monospace")
         if labels:
             axes.text(column + 0.46, -row - 1.25, labels[column], ha="center", va="center", fontsize=9, color="0.3")
+
+
+def _check_chars(chars: object, name: str) -> list[str]:
+    """A vocabulary as char_vocab gives it: a non-empty list of strings."""
+    if isinstance(chars, str):
+        return list(chars)  # a string is a sequence of its characters
+    if not isinstance(chars, Sequence) or any(not isinstance(char, str) for char in chars):
+        raise TypeError(
+            f"{name} must be a list of characters, as char_vocab(text) gives, got {validate.describe(chars)}."
+        )
+    if len(chars) == 0:
+        raise ValueError(f"{name} is empty: build it with char_vocab(text).")
+    return list(chars)
 
 
 def _bare_axes(width: float, height: float, title: str) -> plt.Axes:
@@ -41,8 +56,8 @@ def _bare_axes(width: float, height: float, title: str) -> plt.Axes:
 
 def plot_vocab(vocab: Sequence[str], title: str = "The vocabulary: each character and its id") -> plt.Axes:
     """Draw every character of ``vocab`` in a box, with its id (its position in ``vocab``) under it."""
-    if len(vocab) == 0:
-        raise ValueError("plot_vocab needs a non-empty vocabulary.")
+    vocab = _check_chars(vocab, "vocab")
+    validate.text(title, "title", allow_empty=True)
     axes = _bare_axes(max(4.0, 0.42 * len(vocab)), 1.6, title)
     _box_row(axes, 0, vocab, ["#dbe9f6"] * len(vocab), [str(i) for i in range(len(vocab))])
     axes.set(xlim=(-0.2, len(vocab)), ylim=(-1.6, 0.1))
@@ -58,7 +73,14 @@ def plot_windows(
 ) -> plt.Axes:
     """Draw ``text`` once per start in ``starts``: the ``context`` characters of the window in blue and the
     character that follows it (the target) in orange. Each row is labelled ``row_label`` and its start."""
-    if not text or context < 1 or any(not 0 <= start <= len(text) - context - 1 for start in starts):
+    text = validate.text(text, "text")
+    context = validate.whole_number(context, "context", minimum=1)
+    if isinstance(starts, str) or not isinstance(starts, Sequence | np.ndarray | range):
+        raise TypeError(f"starts must be a list of window starts, got {validate.describe(starts)}.")
+    starts = [validate.whole_number(start, "each of starts", minimum=0) for start in starts]
+    if not starts:
+        raise ValueError("starts is empty: give at least one place for the window to start.")
+    if any(not 0 <= start <= len(text) - context - 1 for start in starts):
         raise ValueError(
             f"Each start must leave room for a window of {context} characters and its target in a text of "
             f"{len(text)} characters: starts run from 0 to {len(text) - context - 1}."
@@ -96,7 +118,13 @@ def plot_char_matrix(
     """A heat map of ``matrix`` with one row per character of ``row_chars`` and one column per character of
     ``column_chars`` (newline and space drawn visibly); ``log_scale`` colours counts that span many powers of 10,
     and leaves the cells of 0 white while a count of 1 is a visible light blue."""
-    matrix = np.asarray(matrix)
+    row_chars, column_chars = _check_chars(row_chars, "row_chars"), _check_chars(column_chars, "column_chars")
+    matrix = validate.number_array(matrix, "matrix", ndim=2)
+    if log_scale and (matrix < 0).any():
+        raise ValueError(
+            f"matrix must not hold negative numbers with log_scale=True (a logarithm needs positive numbers), got "
+            f"{matrix.min():.4g}: draw it with log_scale=False."
+        )
     if matrix.shape != (len(row_chars), len(column_chars)):
         raise ValueError(
             f"The matrix has shape {matrix.shape} but there are {len(row_chars)} row and {len(column_chars)} "
@@ -106,7 +134,10 @@ def plot_char_matrix(
     axes = new_axes(title, xlabel, ylabel, figsize=(size + 1.5, min(12.0, max(3.0, 0.16 * len(row_chars) + 2))))
     axes.grid(False)
     shown = np.ma.masked_equal(matrix, 0) if log_scale else matrix
-    norm = LogNorm(vmin=max(1, shown.min()), vmax=max(2, matrix.max())) if log_scale else None
+    # the log scale runs from the smallest number above 0 (a count of 1, or the smallest probability) to the
+    # largest, so that probabilities below 1 are told apart as well as counts
+    smallest = float(shown.min()) if log_scale and shown.count() else 1.0
+    norm = LogNorm(vmin=smallest, vmax=max(float(matrix.max()), 2 * smallest)) if log_scale else None
     # Blues starts at white: on a log scale, start it at a light blue so that a count of 1 differs from none
     cmap = ListedColormap(plt.get_cmap("Blues")(np.linspace(0.15, 1, 256))) if log_scale else "Blues"
     image = axes.imshow(shown, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
@@ -123,9 +154,16 @@ def plot_distribution(
 ) -> plt.Axes:
     """A bar chart of the ``top`` most likely characters; with ``drawn`` (sampled ids), the share of the draws
     that gave each character beside its probability."""
-    probabilities = np.asarray(probabilities, dtype=float)
-    if probabilities.shape != (len(vocab),):
-        raise ValueError(f"Need one probability per character: {probabilities.shape} for {len(vocab)} characters.")
+    vocab = _check_chars(vocab, "vocab")
+    probabilities = validate.probabilities(
+        probabilities,
+        "probabilities",
+        shape=(len(vocab),),
+        labels=("len(vocab)",),
+        hint="Pass one probability per character of vocab (softmax of the scores, not the scores).",
+    )
+    top = validate.whole_number(top, "top", minimum=1)
+    drawn = validate.token_ids(drawn, "drawn", vocab_size=len(vocab), hint="drawn holds the sampled ids.")
     order = np.argsort(-probabilities, kind="stable")[:top]
     axes = new_axes(title, "character", "probability", figsize=(8, 3.5))
     positions = np.arange(len(order))

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 __all__ = [
+    "char_vocab",
     "describe",
     "float_tensor",
     "function",
@@ -72,13 +73,21 @@ def _fail(error: type[Exception], message: str, hint: str) -> Exception:
     return error(f"{message}{' ' + hint if hint else ''}")
 
 
+def _bound(value: float) -> str:
+    """A bound as a learner reads it: 4294967295 as 2**32 - 1."""
+    if isinstance(value, int) and value >= 2**16 and (value + 1) & value == 0:
+        return f"2**{(value + 1).bit_length() - 1} - 1"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _range_text(minimum: float | None, maximum: float | None) -> str:
+    minimum_text, maximum_text = (None if b is None else _bound(b) for b in (minimum, maximum))
     if minimum is not None and maximum is not None:
-        return f"from {minimum} to {maximum}"
+        return f"from {minimum_text} to {maximum_text}"
     if minimum is not None:
-        return f"of at least {minimum}"
+        return f"of at least {minimum_text}"
     if maximum is not None:
-        return f"of at most {maximum}"
+        return f"of at most {maximum_text}"
     return ""
 
 
@@ -156,6 +165,27 @@ def text(value: Any, name: str, *, allow_empty: bool = False, hint: str = "") ->
     if not value and not allow_empty:
         raise _fail(ValueError, f"{name} must be a non-empty string, got ''.", hint)
     return value
+
+
+def char_vocab(value: Any, name: str = "vocab", *, hint: str = "") -> list[str]:
+    """``value`` as a list if it is a vocabulary of characters as ``char_vocab(text)`` gives: a non-empty list (or
+    tuple) of distinct single characters."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        advice = (
+            " Did you swap the text and the vocabulary? (list(text) splits a string.)" if isinstance(value, str) else ""
+        )
+        raise _fail(
+            TypeError,
+            f"{name} must be a list of characters, as char_vocab(text) gives, got {describe(value)}.{advice}",
+            hint,
+        )
+    if len(value) == 0 or any(not isinstance(char, str) or len(char) != 1 for char in value):
+        raise _fail(
+            ValueError, f"{name} must be a non-empty list of single characters, as char_vocab(text) gives.", hint
+        )
+    if len(set(value)) != len(value):
+        raise _fail(ValueError, f"{name} must hold each character once: build it with char_vocab(text).", hint)
+    return list(value)
 
 
 def function(value: Any, name: str, *, hint: str = "") -> Callable[..., Any]:

@@ -23,7 +23,7 @@ def test_vocab_and_windows():
     assert "example 8" in {text.get_text() for text in axes.texts}
     with pytest.raises(ValueError, match="starts run from 0 to 8"):
         plot_windows("Humpty Dumpty", 4, [9])
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="vocab is empty"):
         plot_vocab([])
 
 

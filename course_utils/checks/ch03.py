@@ -568,7 +568,8 @@ register(
             Mistake(
                 "rows are the current id and columns the next: index `probabilities[ids[t], ids[t + 1]]`; you "
                 "swapped them.",
-                lambda p, ids: bigram_nll(np.asarray(p).T, ids),
+                # computed here: bigram_nll itself refuses a table whose rows do not add up to 1
+                lambda p, ids: float(-np.mean(np.log(np.asarray(p).T[np.asarray(ids)[:-1], np.asarray(ids)[1:]]))),
             ),
             Mistake(
                 "there are `len(ids) - 1` pairs, one prediction each: divide the sum by `len(ids) - 1`, not by "

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils import scaled, seed_everything
+from course_utils import validate  # noqa: F401 - the reference solutions check their input with it
 from course_utils.bigram import bigram_probabilities, heldout_bigram_nll
 from course_utils.data import shakespeare_split
 from course_utils.plotting import COLORS, new_axes, plot_losses
