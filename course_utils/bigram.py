@@ -88,7 +88,6 @@ def bigram_nll(probabilities: np.ndarray, ids: Sequence[int]) -> float:
         return float(-np.mean(np.log(of_each_next)))
 
 
-@functools.cache
 def heldout_bigram_nll(smoothing: float = 1.0) -> float:
     """The course's bar to beat: a character bigram's average negative log-likelihood on held-out Shakespeare.
 
@@ -96,6 +95,11 @@ def heldout_bigram_nll(smoothing: float = 1.0) -> float:
     them (add ``smoothing`` to every count), and scores the held-out part in nats per character. The
     vocabulary is every character of the training text (the held-out text uses no other).
     """
+    return _heldout_bigram_nll(validate.real_number(smoothing, "smoothing", minimum=0.0))
+
+
+@functools.cache  # the checked smoothing is a float, so the cache never sees an unhashable argument
+def _heldout_bigram_nll(smoothing: float) -> float:
     train_text, heldout_text = shakespeare_split()
     vocab = char_vocab(train_text)
     counts = bigram_counts(encode_array(train_text, vocab), len(vocab))

@@ -54,7 +54,13 @@ LEAF_VOLUME_ML, LEAF_VOLUME_SPREAD = 12.0, 0.35
 FLOWER_VOLUME_ML, FLOWER_VOLUME_SPREAD = 5.0, 0.55
 
 
-LABELS_HINT = "Labels are 0 (leaf) or 1 (flower)."
+def _check_labels(labels: object) -> np.ndarray:
+    """One label per example, each 0 (leaf) or 1 (flower); floats 0.0 and 1.0 too, as a BCE loss wants them."""
+    labels = validate.number_array(labels, "labels", ndim=1)
+    if not np.isin(labels, (0, 1)).all():
+        odd = labels[~np.isin(labels, (0, 1))][0]
+        raise ValueError(f"labels must each be 0 (leaf) or 1 (flower), got {odd:g}.")
+    return labels.astype(np.int64)
 
 
 def _check_examples(features: object, labels: object) -> tuple[np.ndarray, np.ndarray]:

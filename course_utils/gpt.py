@@ -195,6 +195,8 @@ class GPT(nn.Module):
 
     def num_params(self, include_position: bool = True) -> int:
         """The number of weights, the tied embedding counted once; without the position embedding if asked."""
+        if not isinstance(include_position, bool):
+            raise TypeError(f"include_position must be True or False, got {validate.describe(include_position)}.")
         total = sum(parameter.numel() for parameter in self.parameters())  # parameters() yields a tied one once
         return total if include_position else total - self.wpe.weight.numel()
 
@@ -279,6 +281,16 @@ def next_token_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
 
     Every target counts: torch skips a target of -100 without a word, so here it is refused like any negative id.
     """
+    if (
+        isinstance(logits, torch.Tensor)
+        and isinstance(targets, torch.Tensor)
+        and not logits.dtype.is_floating_point
+        and targets.dtype.is_floating_point
+    ):
+        raise TypeError(
+            f"logits holds whole numbers ({logits.dtype}) and targets floats ({targets.dtype}): did you swap logits "
+            f"and targets? The call is next_token_loss(model(inputs), targets)."
+        )
     logits = validate.float_tensor(logits, "logits", shape=(None, None, None), labels=("batch", "tokens", "vocab"))
     if isinstance(targets, torch.Tensor) and targets.dtype.is_floating_point:
         raise TypeError(

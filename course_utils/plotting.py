@@ -35,7 +35,7 @@ def new_axes(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float] 
     for name, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
         validate.text(value, name, allow_empty=True)
     if figsize is not None:
-        validate.number_array(figsize, "figsize", shape=(2,), labels=("width", "height"), minimum=0.1)
+        validate.number_array(figsize, "figsize", shape=(2,), minimum=0.1, hint="Give it as (width, height) in inches.")
     use_course_style()
     _, axes = plt.subplots(figsize=figsize)
     axes.set(title=title, xlabel=xlabel, ylabel=ylabel)
@@ -44,7 +44,7 @@ def new_axes(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float] 
 
 def plot_losses(
     train_steps: Sequence[float],
-    train_losses: Sequence[float],
+    train_losses: Sequence[float] | None = None,
     eval_steps: Sequence[float] = (),
     eval_losses: Sequence[float] = (),
     *,
@@ -57,6 +57,11 @@ def plot_losses(
     Each argument may be a list, a numpy array or a tensor (such as a :class:`~course_utils.training.History`'s
     fields). A NaN or infinite loss is drawn as a gap (it says the training diverged), never refused.
     """
+    if train_losses is None:
+        raise TypeError(
+            f"plot_losses needs train_steps and train_losses, got only {validate.describe(train_steps)}: for a "
+            f"History, pass plot_losses(history.steps, history.losses, history.eval_steps, history.eval_losses)."
+        )
     train_steps, train_losses, eval_steps, eval_losses = (
         validate.number_array(value, name, ndim=1, finite=name.endswith("steps"))
         for name, value in (
@@ -105,10 +110,10 @@ def draw_network(
         )
     sizes = [validate.whole_number(size, "each of layer_sizes", minimum=1) for size in layer_sizes]
     if len(sizes) < 2:
-        raise ValueError(f"A network needs at least two layers of at least one neuron each, got {list(layer_sizes)}.")
+        raise ValueError(f"layer_sizes must give at least two layers (inputs and outputs), got {sizes}.")
     if weights is not None:
         if len(weights) != len(sizes) - 1:
-            raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight matrices, got {len(weights)}.")
+            raise ValueError(f"weights must hold one matrix per pair of layers: {len(sizes) - 1}, got {len(weights)}.")
         weights = [validate.number_array(matrix, f"weights[{index}]") for index, matrix in enumerate(weights)]
         for index, matrix in enumerate(weights):
             if matrix.shape != (sizes[index + 1], sizes[index]):
@@ -204,7 +209,7 @@ def plot_matrices(
     if isinstance(titles, str) or any(not isinstance(title, str) for title in titles):
         raise TypeError(f"titles must be a list of strings, one per matrix, got {validate.describe(titles)}.")
     if len(titles) != len(grids):
-        raise ValueError(f"Give one title per matrix: {len(grids)} matrices, {len(titles)} titles.")
+        raise ValueError(f"titles must give one title per matrix: {len(grids)} matrices, {len(titles)} titles.")
     decimals = (
         [decimals] * len(grids)
         if isinstance(decimals, (int, np.integer)) or not isinstance(decimals, Sequence)
@@ -212,9 +217,12 @@ def plot_matrices(
     )
     decimals = [validate.whole_number(places, "decimals", minimum=0, maximum=10) for places in decimals]
     if len(decimals) != len(grids):
-        raise ValueError(f"Give decimals as one number, or one per matrix: {len(grids)} matrices, {len(decimals)}.")
+        raise ValueError(f"decimals must be one number, or one per matrix: {len(grids)} matrices, {len(decimals)}.")
     if operators and len(operators) != len(grids) - 1:
-        raise ValueError(f"Give one operator between each pair of matrices: {len(grids) - 1}, got {len(operators)}.")
+        raise ValueError(
+            f"operators must give one symbol between each pair of matrices: {len(grids) - 1} for {len(grids)} "
+            f"matrices, got {len(operators)}."
+        )
     use_course_style()
     widths = [grid.shape[1] + 0.6 for grid in grids]
     height = max(grid.shape[0] for grid in grids)

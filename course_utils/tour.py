@@ -49,7 +49,7 @@ class TourVocab:
             gpt2_ids, "gpt2_ids", vocab_size=GPT2_VOCAB_SIZE, min_length=1, hint="Pass GPT-2 ids, as tokenizers give."
         ).tolist()
         if len(set(gpt2_ids)) != len(gpt2_ids):
-            raise ValueError("The GPT-2 ids of a TourVocab must be distinct: each compact id stands for one token.")
+            raise ValueError("gpt2_ids must be distinct: each compact id stands for one GPT-2 token.")
         self.gpt2_ids = gpt2_ids
         self.compact_id = {gpt2_id: index for index, gpt2_id in enumerate(gpt2_ids)}
         self.tokenizer = gpt2_tokenizer()

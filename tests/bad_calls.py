@@ -1,0 +1,1016 @@
+"""The plausible bad calls a learner makes to each public function of ``course_utils``, and what each must raise.
+
+Each :class:`BadCall` names the function, the parameter that is wrong, the call, the exception it must raise and
+words its message must hold (the parameter's name always among them). ``tests/test_bad_calls.py`` runs them all;
+``tools/measure_bad_calls.py`` counts how many raise from ``course_utils`` with the parameter named, which also
+works against an older ``course_utils`` (it imports only public names).
+
+The exercise system (``course_utils/checks``) is left out: its tests live with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import lzma
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from course_utils import bigram as bigram_module
+from course_utils import (
+    config,
+    data,
+    device,
+    display,
+    flowers,
+    housing,
+    plotting,
+    sampling,
+    seeding,
+    text,
+    text_plots,
+    tour,
+    training,
+)
+from course_utils import gpt as gpt_module
+
+
+@dataclass(frozen=True)
+class BadCall:
+    """A wrong call: ``call()`` must raise ``error`` with every word of ``words`` (and ``parameter``) in its message."""
+
+    function: str
+    parameter: str
+    what: str
+    call: Callable[[], object]
+    error: type[BaseException]
+    words: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return f"{self.function}({self.parameter}): {self.what}"
+
+
+BAD_CALLS: list[BadCall] = []
+
+
+def bad(function: str, parameter: str, what: str, call: Callable[[], object], error: type, *words: str) -> None:
+    BAD_CALLS.append(BadCall(function, parameter, what, call, error, (parameter, *words)))
+
+
+# --- shared inputs, made on first use ----------------------------------------------------------------------------
+
+VOCAB = ["a", "b", "c"]
+PROBS = np.array([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25], [0.8, 0.1, 0.1]])
+COUNTS = np.array([[1, 6, 3], [5, 2, 2], [8, 1, 1]])
+IDS = [0, 1, 2, 0]
+CONFIG = gpt_module.GPTConfig(vocab_size=20, context=8, n_layer=1, n_head=2, d_model=16)
+PROMPT = "ROMEO:"
+
+
+@functools.cache
+def small_gpt() -> gpt_module.GPT:
+    torch.manual_seed(0)
+    return gpt_module.GPT(CONFIG)
+
+
+@functools.cache
+def the_tour() -> tour.TourModel:
+    return tour.load_tour_model()
+
+
+def prompt_ids() -> torch.Tensor:
+    return tour.encode_prompt(the_tour(), PROMPT)
+
+
+def tour_logits() -> torch.Tensor:
+    with torch.no_grad():
+        return the_tour().model(prompt_ids()[None])[0, -1]
+
+
+def tour_probs() -> torch.Tensor:
+    return tour.next_token_probabilities(the_tour(), prompt_ids())
+
+
+@functools.cache
+def tour_steps() -> list:
+    return tour.generate_steps(the_tour(), PROMPT, 2, seed=0, k=3)
+
+
+def gen(seed: int = 0) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def regression() -> tuple[torch.nn.Module, torch.optim.Optimizer, torch.Tensor, torch.Tensor]:
+    model = torch.nn.Linear(3, 1)
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), torch.randn(8, 3), torch.randn(8, 1)
+
+
+def flowers_data() -> tuple[np.ndarray, np.ndarray]:
+    return flowers.make_flowers(40, seed=0)
+
+
+def probability_of_flower(points: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(points[:, 0] - 0.5)))
+
+
+def with_environment(name: str, value: str, call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` run with the environment variable ``name`` set to ``value`` (restored after)."""
+
+    def run() -> object:
+        before = os.environ.get(name)
+        os.environ[name] = value
+        try:
+            return call()
+        finally:
+            if before is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = before
+
+    return run
+
+
+def with_data_folder(prepare: Callable[[Path], None], call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` run with ``COURSE_DATA_DIR`` pointing at a fresh copy of the data, changed by ``prepare``."""
+
+    def run() -> object:
+        folder = Path(tempfile.mkdtemp(prefix="course-data-"))
+        for source in data.data_dir().iterdir():
+            if source.is_file():
+                shutil.copy(source, folder / source.name)
+        prepare(folder)
+        data.shakespeare_text.cache_clear()
+        data.gpt2_tokenizer.cache_clear()
+        try:
+            return with_environment(data.DATA_DIR_ENV_VAR, str(folder), call)()
+        finally:
+            data.shakespeare_text.cache_clear()
+            data.gpt2_tokenizer.cache_clear()
+            shutil.rmtree(folder)
+
+    return run
+
+
+def truncate(name: str) -> Callable[[Path], None]:
+    def prepare(folder: Path) -> None:
+        path = folder / name
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+    return prepare
+
+
+def delete(name: str) -> Callable[[Path], None]:
+    return lambda folder: (folder / name).unlink()
+
+
+def replace_text(folder: Path) -> None:
+    """Another text, well compressed: it decompresses, but it is not the course's Shakespeare."""
+    (folder / data.SHAKESPEARE_FILE).write_bytes(lzma.compress(b"ROMEO: a text of my own\n"))
+
+
+# --- config, device, seeding, data ------------------------------------------------------------------------------
+
+bad("scaled", "fast", "full and fast of different types", lambda: config.scaled(full=10, fast="2"), TypeError, "full")
+bad(
+    "is_fast",
+    "COURSE_FAST",
+    "COURSE_FAST=maybe",
+    with_environment("COURSE_FAST", "maybe", config.is_fast),
+    ValueError,
+)
+bad("pick_device", "verbose", "verbose as a string", lambda: device.pick_device(verbose="yes"), TypeError)
+bad(
+    "pick_device",
+    "COURSE_DEVICE",
+    "COURSE_DEVICE=gpu",
+    with_environment("COURSE_DEVICE", "gpu", lambda: device.pick_device(False)),
+    ValueError,
+    "cuda",
+)
+for value, error in (("0", TypeError), (1.5, TypeError), (None, TypeError), (-1, ValueError), (True, TypeError)):
+    bad("cpu_generator", "seed", f"seed={value!r}", lambda v=value: device.cpu_generator(v), error)
+for value, error in (("0", TypeError), (0.5, TypeError), (None, TypeError), (-1, ValueError), (2**32, ValueError)):
+    bad("seed_everything", "seed", f"seed={value!r}", lambda v=value: seeding.seed_everything(v), error)
+
+bad("data_path", "name", "None", lambda: data.data_path(None), TypeError)
+bad("data_path", "name", "a path, not a name", lambda: data.data_path("../README.md"), TypeError)
+bad("data_path", "nope.txt", "a file that is not there", lambda: data.data_path("nope.txt"), data.DataError, "missing")
+bad(
+    "shakespeare_text",
+    data.SHAKESPEARE_FILE,
+    "a missing file",
+    with_data_folder(delete(data.SHAKESPEARE_FILE), data.shakespeare_text),
+    data.DataError,
+    "missing",
+    "course-data-",
+)
+bad(
+    "shakespeare_text",
+    data.SHAKESPEARE_FILE,
+    "a truncated file",
+    with_data_folder(truncate(data.SHAKESPEARE_FILE), data.shakespeare_text),
+    data.DataError,
+    "corrupt",
+    "course-data-",
+)
+bad(
+    "shakespeare_split",
+    data.SHAKESPEARE_FILE,
+    "another text",
+    with_data_folder(replace_text, data.shakespeare_split),
+    data.DataError,
+    "corrupt",
+    "course-data-",
+)
+bad(
+    "gpt2_tokenizer",
+    data.GPT2_RANKS_FILE,
+    "a truncated ranks file",
+    with_data_folder(truncate(data.GPT2_RANKS_FILE), data.gpt2_tokenizer),
+    data.DataError,
+    "corrupt",
+    "course-data-",
+)
+bad(
+    "load_tour_model",
+    tour.TOUR_MODEL_FILE,
+    "a truncated model file",
+    with_data_folder(truncate(tour.TOUR_MODEL_FILE), tour.load_tour_model),
+    data.DataError,
+    "corrupt",
+    "course-data-",
+)
+
+# --- display ----------------------------------------------------------------------------------------------------
+
+bad("visible_token", "text", "an id", lambda: display.visible_token(5), TypeError)
+bad("visible_token", "text", "None", lambda: display.visible_token(None), TypeError)
+bad("colored_tokens_html", "token_texts", "one string", lambda: display.colored_tokens_html("hello"), TypeError)
+bad("colored_tokens_html", "token_texts", "ids, not texts", lambda: display.colored_tokens_html([1, 2]), TypeError)
+bad(
+    "colored_tokens_html",
+    "token_ids",
+    "fewer ids than tokens",
+    lambda: display.colored_tokens_html(["a", "b"], [1]),
+    ValueError,
+)
+bad("colored_tokens_html", "token_ids", "a float id", lambda: display.colored_tokens_html(["a"], [1.5]), TypeError)
+bad("colored_tokens_html", "token_ids", "texts as ids", lambda: display.colored_tokens_html(["a"], ["a"]), TypeError)
+bad("show_html", "markup", "None", lambda: display.show_html(None), TypeError)
+bad("show_html", "markup", "a list", lambda: display.show_html(["<b>x</b>"]), TypeError)
+
+# --- bigram -----------------------------------------------------------------------------------------------------
+
+bad("bigram_counts", "ids", "a string", lambda: bigram_module.bigram_counts("hello", 5), TypeError, "Encode")
+bad("bigram_counts", "ids", "an id of vocab_size", lambda: bigram_module.bigram_counts([0, 5], 5), ValueError, "4")
+bad("bigram_counts", "ids", "a negative id", lambda: bigram_module.bigram_counts([0, -1], 5), ValueError, "-1")
+bad("bigram_counts", "ids", "float ids", lambda: bigram_module.bigram_counts([0.0, 1.0], 2), TypeError)
+bad("bigram_counts", "ids", "one id", lambda: bigram_module.bigram_counts([0], 2), ValueError, "at least 2")
+bad("bigram_counts", "ids", "a 2-D array", lambda: bigram_module.bigram_counts([[0, 1], [1, 0]], 2), ValueError)
+bad("bigram_counts", "vocab_size", "0", lambda: bigram_module.bigram_counts([0, 1], 0), ValueError)
+bad("bigram_counts", "vocab_size", "a float", lambda: bigram_module.bigram_counts([0, 1], 2.0), TypeError)
+bad("bigram_counts", "vocab_size", "swapped arguments", lambda: bigram_module.bigram_counts(3, [0, 1]), TypeError)
+bad(
+    "bigram_probabilities",
+    "counts",
+    "probabilities instead of counts",
+    lambda: bigram_module.bigram_probabilities(PROBS),
+    ValueError,
+    "probabilities",
+)
+bad(
+    "bigram_probabilities",
+    "counts",
+    "a NaN",
+    lambda: bigram_module.bigram_probabilities(np.where(COUNTS == 1, np.nan, COUNTS)),
+    ValueError,
+    "NaN",
+)
+bad(
+    "bigram_probabilities", "counts", "negative counts", lambda: bigram_module.bigram_probabilities(-COUNTS), ValueError
+)
+bad("bigram_probabilities", "counts", "not square", lambda: bigram_module.bigram_probabilities(COUNTS[:2]), ValueError)
+bad("bigram_probabilities", "counts", "1-D", lambda: bigram_module.bigram_probabilities(COUNTS[0]), ValueError)
+bad("bigram_probabilities", "counts", "None", lambda: bigram_module.bigram_probabilities(None), TypeError)
+bad(
+    "bigram_probabilities",
+    "smoothing",
+    "negative",
+    lambda: bigram_module.bigram_probabilities(COUNTS, -1),
+    ValueError,
+)
+bad(
+    "bigram_probabilities",
+    "smoothing",
+    "a string",
+    lambda: bigram_module.bigram_probabilities(COUNTS, "1"),
+    TypeError,
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "counts instead of probabilities",
+    lambda: bigram_module.bigram_nll(COUNTS, IDS),
+    ValueError,
+    "counts",
+    "bigram_probabilities(counts)",
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "probabilities doubled",
+    lambda: bigram_module.bigram_nll(PROBS * 2 / 3, IDS),
+    ValueError,
+    "add up to 1",
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "a transposed table",
+    lambda: bigram_module.bigram_nll(PROBS.T, IDS),
+    ValueError,
+    "add up to 1",
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "not square",
+    lambda: bigram_module.bigram_nll(np.full((3, 4), 0.25), IDS),
+    ValueError,
+    "square",
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "negative probabilities",
+    lambda: bigram_module.bigram_nll(PROBS - 0.2, IDS),
+    ValueError,
+    "logits",
+)
+bad(
+    "bigram_nll",
+    "probabilities",
+    "a NaN",
+    lambda: bigram_module.bigram_nll(np.where(PROBS == 0.1, np.nan, PROBS), IDS),
+    ValueError,
+    "NaN",
+)
+bad("bigram_nll", "ids", "a negative id", lambda: bigram_module.bigram_nll(PROBS, [-1, 0]), ValueError, "-1")
+bad("bigram_nll", "ids", "an id of vocab_size", lambda: bigram_module.bigram_nll(PROBS, [0, 3]), ValueError)
+bad("bigram_nll", "ids", "one id", lambda: bigram_module.bigram_nll(PROBS, [0]), ValueError, "at least 2")
+bad("bigram_nll", "ids", "a string", lambda: bigram_module.bigram_nll(PROBS, "abc"), TypeError)
+bad("bigram_nll", "probabilities", "swapped arguments", lambda: bigram_module.bigram_nll(IDS, PROBS), ValueError)
+bad("heldout_bigram_nll", "smoothing", "negative", lambda: bigram_module.heldout_bigram_nll(-1), ValueError)
+bad("heldout_bigram_nll", "smoothing", "a string", lambda: bigram_module.heldout_bigram_nll("1"), TypeError)
+bad("heldout_bigram_nll", "smoothing", "a list", lambda: bigram_module.heldout_bigram_nll([1]), TypeError)
+
+# --- text -------------------------------------------------------------------------------------------------------
+
+bad("char_vocab", "text", "an empty string", lambda: text.char_vocab(""), ValueError)
+bad("char_vocab", "text", "None", lambda: text.char_vocab(None), TypeError)
+bad("char_vocab", "text", "a list of characters", lambda: text.char_vocab(["a", "b"]), TypeError)
+for encoder in (text.encode, text.encode_array):
+    name = encoder.__name__
+    bad(name, "text", "ids", lambda e=encoder: e([1, 2], VOCAB), TypeError)
+    bad(name, "vocab", "a string", lambda e=encoder: e("ab", "ab"), TypeError)
+    bad(name, "vocab", "empty", lambda e=encoder: e("ab", []), ValueError)
+    bad(name, "text", "swapped arguments", lambda e=encoder: e(VOCAB, "abc"), TypeError)
+    bad(name, "text", "a character not in vocab", lambda e=encoder: e("ab!", VOCAB), KeyError, "'!'")
+bad("decode", "ids", "a fractional id", lambda: text.decode([1.5], VOCAB), TypeError)
+bad("decode", "ids", "a string of digits", lambda: text.decode("01", VOCAB), TypeError)
+bad("decode", "ids", "a negative id", lambda: text.decode([-1], VOCAB), ValueError)
+bad("decode", "ids", "an id of len(vocab)", lambda: text.decode([3], VOCAB), ValueError)
+bad("decode", "ids", "a (1, T) tensor", lambda: text.decode(torch.tensor([[0, 1]]), VOCAB), ValueError, "[0]")
+bad("decode", "vocab", "swapped arguments", lambda: text.decode(VOCAB, [0, 1]), ValueError)
+bad("one_hot", "ids", "an id of vocab_size", lambda: text.one_hot([0, 3], 3), ValueError)
+bad("one_hot", "ids", "no ids", lambda: text.one_hot([], 3), ValueError)
+bad("one_hot", "ids", "fractional ids", lambda: text.one_hot([0.5], 3), TypeError)
+bad("one_hot", "ids", "bools", lambda: text.one_hot([True, False], 2), TypeError)
+bad("one_hot", "ids", "a string", lambda: text.one_hot("abc", 3), TypeError)
+bad("one_hot", "vocab_size", "0", lambda: text.one_hot([0], 0), ValueError)
+bad("one_hot", "vocab_size", "a float", lambda: text.one_hot([0], 2.0), TypeError)
+bad("sliding_windows", "context", "0", lambda: text.sliding_windows([1, 2, 3], 0), ValueError)
+bad("sliding_windows", "context", "as long as ids", lambda: text.sliding_windows([1, 2, 3], 3), ValueError)
+bad("sliding_windows", "context", "a float", lambda: text.sliding_windows([1, 2, 3], 1.5), TypeError)
+bad("sliding_windows", "ids", "a string", lambda: text.sliding_windows("abc", 1), TypeError)
+bad("sliding_windows", "ids", "2-D", lambda: text.sliding_windows([[1, 2], [3, 4]], 1), ValueError)
+bad("sliding_windows", "ids", "floats", lambda: text.sliding_windows([1.0, 2.0, 3.0], 1), TypeError)
+CORPUS = torch.arange(50) % 7
+bad("random_windows", "ids", "a list", lambda: text.random_windows(list(range(50)), 4, 2, gen()), TypeError)
+bad("random_windows", "ids", "floats", lambda: text.random_windows(CORPUS.float(), 4, 2, gen()), TypeError)
+bad("random_windows", "ids", "2-D", lambda: text.random_windows(CORPUS[None], 4, 2, gen()), ValueError)
+bad("random_windows", "context", "0", lambda: text.random_windows(CORPUS, 0, 2, gen()), ValueError)
+bad("random_windows", "ids", "shorter than context", lambda: text.random_windows(CORPUS, 60, 2, gen()), ValueError)
+bad("random_windows", "batch_size", "0", lambda: text.random_windows(CORPUS, 4, 0, gen()), ValueError)
+bad("random_windows", "batch_size", "a float", lambda: text.random_windows(CORPUS, 4, 2.0, gen()), TypeError)
+bad("random_windows", "generator", "a seed", lambda: text.random_windows(CORPUS, 4, 2, 0), TypeError, "cpu_generator")
+
+# --- sampling ---------------------------------------------------------------------------------------------------
+
+P = torch.tensor([0.2, 0.5, 0.3])
+bad(
+    "sample_next", "probabilities", "logits", lambda: sampling.sample_next(torch.tensor([2.0, -1.0]), gen()), ValueError
+)
+bad("sample_next", "probabilities", "not adding up to 1", lambda: sampling.sample_next(P * 2 / 3, gen()), ValueError)
+bad("sample_next", "probabilities", "2-D", lambda: sampling.sample_next(P[None], gen()), ValueError)
+bad("sample_next", "probabilities", "empty", lambda: sampling.sample_next(torch.tensor([]), gen()), ValueError)
+bad(
+    "sample_next",
+    "probabilities",
+    "a NaN",
+    lambda: sampling.sample_next(torch.tensor([float("nan"), 1.0]), gen()),
+    ValueError,
+)
+bad("sample_next", "generator", "a seed", lambda: sampling.sample_next(P, 0), TypeError)
+bad("sample_next", "generator", "None", lambda: sampling.sample_next(P, None), TypeError)
+bad("sample_next", "probabilities", "swapped arguments", lambda: sampling.sample_next(gen(), P), TypeError)
+for value, error in ((-1, ValueError), ("hot", TypeError), (None, TypeError), (float("nan"), ValueError)):
+    bad("check_temperature", "temperature", repr(value), lambda v=value: sampling.check_temperature(v), error)
+LOGITS = torch.tensor([[2.0, 0.5, -1.0]])
+bad("sample_next_token", "logits", "1-D", lambda: sampling.sample_next_token(LOGITS[0]), ValueError, "logits[None]")
+bad("sample_next_token", "logits", "a list", lambda: sampling.sample_next_token([[1.0, 2.0]]), TypeError)
+bad("sample_next_token", "logits", "ids", lambda: sampling.sample_next_token(torch.ones(1, 3).long()), TypeError)
+bad(
+    "sample_next_token",
+    "logits",
+    "NaN",
+    lambda: sampling.sample_next_token(torch.full((1, 3), float("nan"))),
+    ValueError,
+)
+bad("sample_next_token", "temperature", "-1", lambda: sampling.sample_next_token(LOGITS, -1.0), ValueError)
+bad("sample_next_token", "top_k", "0", lambda: sampling.sample_next_token(LOGITS, top_k=0), ValueError)
+bad("sample_next_token", "top_k", "a float", lambda: sampling.sample_next_token(LOGITS, top_k=2.5), TypeError)
+bad("sample_next_token", "generator", "a seed", lambda: sampling.sample_next_token(LOGITS, generator=0), TypeError)
+
+# --- training ---------------------------------------------------------------------------------------------------
+
+
+def _foreign_optimizer() -> object:
+    model, _, inputs, targets = regression()
+    other = torch.nn.Linear(3, 1)
+    return training.train_step(
+        model, torch.nn.functional.mse_loss, torch.optim.SGD(other.parameters(), 0.1), inputs, targets
+    )
+
+
+def _broadcast_targets() -> object:
+    model, optimizer, inputs, targets = regression()
+    return training.train_step(model, torch.nn.functional.mse_loss, optimizer, inputs, targets[:, 0])
+
+
+bad("train_step", "optimizer", "made for another model", _foreign_optimizer, ValueError, "model.parameters()")
+bad("train_step", "targets", "(8,) against predictions (8, 1)", _broadcast_targets, ValueError, "(8, 1)")
+bad(
+    "train_step",
+    "loss_fn",
+    "a string",
+    lambda: (lambda m, o, x, y: training.train_step(m, "mse", o, x, y))(*regression()),
+    TypeError,
+)
+bad(
+    "train_step",
+    "optimizer",
+    "a string",
+    lambda: (lambda m, o, x, y: training.train_step(m, torch.nn.functional.mse_loss, "sgd", x, y))(*regression()),
+    TypeError,
+)
+bad(
+    "train_step",
+    "model",
+    "a plain function",
+    lambda: (lambda m, o, x, y: training.train_step(lambda v: v, torch.nn.functional.mse_loss, o, x, y))(*regression()),
+    TypeError,
+)
+bad(
+    "train_step",
+    "model",
+    "model and optimizer swapped",
+    lambda: (lambda m, o, x, y: training.train_step(o, torch.nn.functional.mse_loss, m, x, y))(*regression()),
+    TypeError,
+)
+
+
+def _train(**changes: object) -> Callable[[], object]:
+    def run() -> object:
+        model, optimizer, inputs, targets = regression()
+        arguments = {
+            "model": model,
+            "next_batch": lambda: (inputs, targets),
+            "loss_fn": torch.nn.functional.mse_loss,
+            "optimizer": optimizer,
+            "steps": 2,
+            "progress": False,
+        }
+        arguments.update({key: value(model, inputs, targets) for key, value in changes.items()})
+        return training.train(**arguments)
+
+    return run
+
+
+bad("train", "next_batch", "a batch, not a function", _train(next_batch=lambda m, x, y: (x, y)), TypeError)
+bad("train", "steps", "0", _train(steps=lambda m, x, y: 0), ValueError)
+bad("train", "steps", "a float", _train(steps=lambda m, x, y: 2.5), TypeError)
+bad(
+    "train",
+    "eval_every",
+    "evaluate without eval_every",
+    _train(evaluate=lambda m, x, y: lambda: 1.0),
+    ValueError,
+)
+bad("train", "evaluate", "a number", _train(evaluate=lambda m, x, y: 0.5, eval_every=lambda m, x, y: 1), TypeError)
+bad(
+    "train",
+    "optimizer",
+    "made for another model",
+    _train(optimizer=lambda m, x, y: torch.optim.SGD(torch.nn.Linear(3, 1).parameters(), 0.1)),
+    ValueError,
+)
+bad("train", "step_fn", "a string", _train(step_fn=lambda m, x, y: "train_step"), TypeError)
+X, Y = torch.randn(6, 3), torch.arange(6)
+bad("epoch_batches", "targets", "fewer targets", lambda: training.epoch_batches(X, Y[:4], 2, gen()), ValueError)
+bad("epoch_batches", "batch_size", "0", lambda: training.epoch_batches(X, Y, 0, gen()), ValueError)
+bad("epoch_batches", "batch_size", "a float", lambda: training.epoch_batches(X, Y, 2.5, gen()), TypeError)
+bad("epoch_batches", "generator", "a seed", lambda: training.epoch_batches(X, Y, 2, 0), TypeError)
+bad(
+    "epoch_batches", "inputs", "lists", lambda: training.epoch_batches([[1.0]] * 6, list(range(6)), 2, gen()), TypeError
+)
+bad("epoch_batches", "inputs", "no examples", lambda: training.epoch_batches(X[:0], Y[:0], 2, gen()), ValueError)
+bad("batches_per_epoch", "count", "0", lambda: training.batches_per_epoch(0, 4), ValueError)
+bad("batches_per_epoch", "batch_size", "0", lambda: training.batches_per_epoch(10, 0), ValueError)
+bad("batches_per_epoch", "count", "a float", lambda: training.batches_per_epoch(10.0, 4), TypeError)
+bad("batches_per_epoch", "count", "a string", lambda: training.batches_per_epoch("10", 4), TypeError)
+
+# --- gpt --------------------------------------------------------------------------------------------------------
+
+for changes, parameter, error in (
+    ({"vocab_size": 0}, "vocab_size", ValueError),
+    ({"vocab_size": None}, "vocab_size", TypeError),
+    ({"d_model": 30}, "d_model", ValueError),
+    ({"context": 2.5}, "context", TypeError),
+    ({"n_head": 0}, "n_head", ValueError),
+    ({"dropout": 1.0}, "dropout", ValueError),
+    ({"dropout": "0.1"}, "dropout", TypeError),
+    ({"bias": "yes"}, "bias", TypeError),
+):
+    bad(
+        "GPTConfig",
+        parameter,
+        repr(changes),
+        lambda c=changes: gpt_module.GPTConfig(**{"vocab_size": 20, "n_head": 4, **c}),
+        error,
+        "GPTConfig",
+    )
+for part in (gpt_module.GPT, gpt_module.CausalSelfAttention, gpt_module.MLP, gpt_module.Block):
+    name = part.__name__
+    bad(name, "config", "a dict", lambda p=part: p(CONFIG.to_dict()), TypeError, "GPTConfig")
+for part in (gpt_module.CausalSelfAttention, gpt_module.MLP, gpt_module.Block):
+    name = part.__name__
+    bad(name, "x", "a vector of the wrong width", lambda p=part: p(CONFIG)(torch.zeros(1, 3, 8)), ValueError, "16")
+    bad(name, "x", "one sequence without a batch", lambda p=part: p(CONFIG)(torch.zeros(3, 16)), ValueError, "x[None]")
+    bad(name, "x", "token ids", lambda p=part: p(CONFIG)(torch.zeros(1, 3, 16).long()), TypeError, ".float()")
+    bad(name, "x", "a list", lambda p=part: p(CONFIG)([[[0.0] * 16]]), TypeError)
+    bad(name, "x", "more tokens than context", lambda p=part: p(CONFIG)(torch.zeros(1, 9, 16)), ValueError, "context")
+bad("GPT.forward", "ids", "floats", lambda: small_gpt()(torch.zeros(1, 3)), TypeError, ".long()")
+bad("GPT.forward", "ids", "a list", lambda: small_gpt()([[1, 2]]), TypeError)
+bad("GPT.forward", "ids", "1-D", lambda: small_gpt()(torch.zeros(3, dtype=torch.long)), ValueError, "ids[None]")
+bad("GPT.forward", "ids", "too long", lambda: small_gpt()(torch.zeros(1, 9, dtype=torch.long)), ValueError, "8")
+bad("GPT.forward", "ids", "an id of vocab_size", lambda: small_gpt()(torch.full((1, 3), 20)), ValueError, "19")
+bad("GPT.forward", "ids", "a negative id", lambda: small_gpt()(torch.full((1, 3), -1)), ValueError)
+IDS3 = torch.tensor([[1, 2, 3]])
+bad("GPT.generate", "temperature", "-1", lambda: small_gpt().generate(IDS3, 2, temperature=-1.0), ValueError)
+bad("GPT.generate", "top_k", "0", lambda: small_gpt().generate(IDS3, 2, top_k=0), ValueError)
+bad("GPT.generate", "max_new_tokens", "-2", lambda: small_gpt().generate(IDS3, -2), ValueError)
+bad("GPT.generate", "max_new_tokens", "a float", lambda: small_gpt().generate(IDS3, 2.5), TypeError)
+bad("GPT.generate", "generator", "a seed", lambda: small_gpt().generate(IDS3, 2, generator=0), TypeError)
+bad("GPT.generate", "ids", "an id of vocab_size", lambda: small_gpt().generate(IDS3 + 20, 2), ValueError)
+bad("GPT.generate", "ids", "floats", lambda: small_gpt().generate(IDS3.float(), 2), TypeError)
+bad("GPT.num_params", "include_position", "a string", lambda: small_gpt().num_params("no"), TypeError)
+LOSS_LOGITS, LOSS_TARGETS = torch.zeros(2, 3, 5), torch.ones(2, 3, dtype=torch.long)
+bad(
+    "next_token_loss",
+    "targets",
+    "-100 targets",
+    lambda: gpt_module.next_token_loss(LOSS_LOGITS, torch.full((2, 3), -100)),
+    ValueError,
+)
+bad(
+    "next_token_loss",
+    "targets",
+    "swapped arguments",
+    lambda: gpt_module.next_token_loss(LOSS_TARGETS, LOSS_LOGITS),
+    TypeError,
+)
+bad(
+    "next_token_loss",
+    "logits",
+    "2-D logits",
+    lambda: gpt_module.next_token_loss(LOSS_LOGITS[0], LOSS_TARGETS),
+    ValueError,
+)
+bad(
+    "next_token_loss",
+    "targets",
+    "float targets",
+    lambda: gpt_module.next_token_loss(LOSS_LOGITS, LOSS_TARGETS.float()),
+    TypeError,
+)
+bad(
+    "next_token_loss",
+    "targets",
+    "an id of vocab_size",
+    lambda: gpt_module.next_token_loss(LOSS_LOGITS, LOSS_TARGETS * 5),
+    ValueError,
+)
+bad(
+    "next_token_loss",
+    "targets",
+    "shifted by one too few",
+    lambda: gpt_module.next_token_loss(LOSS_LOGITS, LOSS_TARGETS[:, :2]),
+    ValueError,
+)
+
+# --- plotting ---------------------------------------------------------------------------------------------------
+
+bad("new_axes", "title", "a number", lambda: plotting.new_axes(5, "x", "y"), TypeError)
+bad("new_axes", "figsize", "one number", lambda: plotting.new_axes("t", "x", "y", figsize=5), TypeError)
+bad("new_axes", "figsize", "three numbers", lambda: plotting.new_axes("t", "x", "y", figsize=(1, 2, 3)), ValueError)
+bad("plot_losses", "train_steps", "a loss short", lambda: plotting.plot_losses([1, 2], [0.5]), ValueError)
+bad("plot_losses", "train_steps", "strings", lambda: plotting.plot_losses(["a"], [0.5]), TypeError)
+bad("plot_losses", "train_losses", "nothing", lambda: plotting.plot_losses([], []), ValueError)
+bad("plot_losses", "train_steps", "None", lambda: plotting.plot_losses(None, [0.5]), TypeError)
+bad("plot_losses", "train_steps", "a History", lambda: plotting.plot_losses(training.History()), TypeError)
+bad("plot_losses", "train_losses", "2-D", lambda: plotting.plot_losses([1, 2], [[0.5, 0.4]]), ValueError)
+bad("draw_network", "layer_sizes", "one layer", lambda: plotting.draw_network([2]), ValueError)
+bad("draw_network", "layer_sizes", "a layer of 0", lambda: plotting.draw_network([2, 0, 1]), ValueError)
+bad("draw_network", "layer_sizes", "a number", lambda: plotting.draw_network(3), TypeError)
+bad("draw_network", "layer_sizes", "a float size", lambda: plotting.draw_network([2, 1.5]), TypeError)
+bad(
+    "draw_network",
+    "weights",
+    "a transposed matrix",
+    lambda: plotting.draw_network([2, 3], weights=[np.ones((2, 3))]),
+    ValueError,
+    "(3, 2)",
+)
+bad(
+    "draw_network",
+    "node_labels",
+    "too few",
+    lambda: plotting.draw_network([2, 1], node_labels=[["a"], ["b"]]),
+    ValueError,
+)
+W = np.ones((2, 2))
+bad("plot_matrices", "matrices", "one matrix", lambda: plotting.plot_matrices(W, ["W"]), TypeError, "[matrix]")
+bad("plot_matrices", "titles", "too many", lambda: plotting.plot_matrices([W], ["a", "b"]), ValueError)
+bad("plot_matrices", "titles", "a string", lambda: plotting.plot_matrices([W], "W"), TypeError)
+bad("plot_matrices", "matrices", "3-D", lambda: plotting.plot_matrices([np.ones((2, 2, 2))], ["a"]), ValueError)
+bad("plot_matrices", "matrices", "empty", lambda: plotting.plot_matrices([], []), ValueError)
+bad("plot_matrices", "operators", "too many", lambda: plotting.plot_matrices([W], ["W"], ["@"]), ValueError)
+bad("plot_matrices", "decimals", "a float", lambda: plotting.plot_matrices([W], ["W"], decimals=1.5), TypeError)
+
+# --- text_plots -------------------------------------------------------------------------------------------------
+
+bad("visible", "char", "an id", lambda: text_plots.visible(5), TypeError)
+bad("plot_vocab", "vocab", "empty", lambda: text_plots.plot_vocab([]), ValueError)
+bad("plot_vocab", "vocab", "a number", lambda: text_plots.plot_vocab(5), TypeError)
+bad("plot_vocab", "vocab", "ids", lambda: text_plots.plot_vocab([1, 2]), TypeError)
+bad("plot_windows", "context", "0", lambda: text_plots.plot_windows("hello", 0, [0]), ValueError)
+bad("plot_windows", "starts", "no room for the target", lambda: text_plots.plot_windows("hello", 2, [3]), ValueError)
+bad("plot_windows", "starts", "a number", lambda: text_plots.plot_windows("hello", 2, 0), TypeError)
+bad("plot_windows", "starts", "a float", lambda: text_plots.plot_windows("hello", 2, [1.5]), TypeError)
+bad("plot_windows", "text", "empty", lambda: text_plots.plot_windows("", 2, [0]), ValueError)
+bad("plot_windows", "text", "ids", lambda: text_plots.plot_windows([1, 2, 3, 4], 2, [0]), TypeError)
+bad(
+    "plot_char_matrix",
+    "matrix",
+    "the wrong shape",
+    lambda: text_plots.plot_char_matrix(COUNTS[:2], VOCAB, VOCAB, "t"),
+    ValueError,
+)
+bad("plot_char_matrix", "matrix", "1-D", lambda: text_plots.plot_char_matrix(COUNTS[0], VOCAB, VOCAB, "t"), ValueError)
+bad(
+    "plot_char_matrix",
+    "matrix",
+    "negative numbers on a log scale",
+    lambda: text_plots.plot_char_matrix(-PROBS, VOCAB, VOCAB, "t", log_scale=True),
+    ValueError,
+    "log_scale",
+)
+bad("plot_char_matrix", "row_chars", "a number", lambda: text_plots.plot_char_matrix(COUNTS, 3, VOCAB, "t"), TypeError)
+bad(
+    "plot_distribution",
+    "probabilities",
+    "logits",
+    lambda: text_plots.plot_distribution([2.0, -1.0, 0.5], VOCAB, "t"),
+    ValueError,
+    "softmax",
+)
+bad(
+    "plot_distribution",
+    "probabilities",
+    "one per character missing",
+    lambda: text_plots.plot_distribution([0.5, 0.5], VOCAB, "t"),
+    ValueError,
+)
+bad("plot_distribution", "top", "0", lambda: text_plots.plot_distribution(PROBS[0], VOCAB, "t", top=0), ValueError)
+bad(
+    "plot_distribution",
+    "drawn",
+    "an id outside vocab",
+    lambda: text_plots.plot_distribution(PROBS[0], VOCAB, "t", drawn=[0, 9]),
+    ValueError,
+)
+bad(
+    "plot_distribution",
+    "drawn",
+    "fractional ids",
+    lambda: text_plots.plot_distribution(PROBS[0], VOCAB, "t", drawn=[0.5]),
+    TypeError,
+)
+bad(
+    "plot_distribution",
+    "vocab",
+    "swapped arguments",
+    lambda: text_plots.plot_distribution(VOCAB, PROBS[0], "t"),
+    TypeError,
+)
+
+# --- flowers and housing ----------------------------------------------------------------------------------------
+
+for value, error in ((0, ValueError), (2.5, TypeError), ("10", TypeError)):
+    bad("make_flowers", "n", repr(value), lambda v=value: flowers.make_flowers(v), error)
+bad("make_flowers", "seed", "-1", lambda: flowers.make_flowers(10, seed=-1), ValueError)
+bad("make_flowers", "seed", "a float", lambda: flowers.make_flowers(10, seed=1.5), TypeError)
+bad(
+    "train_heldout_split",
+    "labels",
+    "fewer labels",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f, lab[:5]))(*flowers_data()),
+    ValueError,
+)
+bad(
+    "train_heldout_split",
+    "heldout_fraction",
+    "a percentage",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f, lab, 20))(*flowers_data()),
+    ValueError,
+)
+bad(
+    "train_heldout_split",
+    "heldout_fraction",
+    "a string",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f, lab, "0.2"))(*flowers_data()),
+    TypeError,
+)
+bad(
+    "train_heldout_split",
+    "seed",
+    "-1",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f, lab, 0.2, seed=-1))(*flowers_data()),
+    ValueError,
+)
+bad(
+    "train_heldout_split",
+    "features",
+    "two columns",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f[:, :2], lab))(*flowers_data()),
+    ValueError,
+)
+bad(
+    "train_heldout_split",
+    "labels",
+    "a label of 2",
+    lambda: (lambda f, lab: flowers.train_heldout_split(f, lab + 1))(*flowers_data()),
+    ValueError,
+)
+bad("plot_flowers", "x", "4", lambda: (lambda f, lab: flowers.plot_flowers(f, lab, x=4))(*flowers_data()), ValueError)
+bad(
+    "plot_flowers",
+    "x",
+    "a float",
+    lambda: (lambda f, lab: flowers.plot_flowers(f, lab, x=1.5))(*flowers_data()),
+    TypeError,
+)
+bad(
+    "plot_flowers",
+    "features",
+    "two columns",
+    lambda: (lambda f, lab: flowers.plot_flowers(f[:, :2], lab))(*flowers_data()),
+    ValueError,
+)
+bad(
+    "plot_flowers",
+    "labels",
+    "fewer labels",
+    lambda: (lambda f, lab: flowers.plot_flowers(f, lab[:3]))(*flowers_data()),
+    ValueError,
+)
+bad("decision_map", "predict", "an array", lambda: flowers.decision_map(np.zeros(3), (0, 1), (0, 1)), TypeError)
+bad(
+    "decision_map",
+    "x_range",
+    "high before low",
+    lambda: flowers.decision_map(probability_of_flower, (1, 0), (0, 1)),
+    ValueError,
+)
+bad("decision_map", "x_range", "a number", lambda: flowers.decision_map(probability_of_flower, 5, (0, 1)), TypeError)
+bad(
+    "decision_map",
+    "resolution",
+    "1",
+    lambda: flowers.decision_map(probability_of_flower, (0, 1), (0, 1), 1),
+    ValueError,
+)
+bad(
+    "decision_map",
+    "predict",
+    "two numbers per point",
+    lambda: flowers.decision_map(lambda p: p, (0, 1), (0, 1)),
+    ValueError,
+)
+POINTS, POINT_LABELS = np.array([[0.2, 0.3], [0.8, 0.9]]), np.array([0, 1])
+bad(
+    "plot_decision_boundary",
+    "predict",
+    "logits instead of probabilities",
+    lambda: flowers.plot_decision_boundary(
+        lambda p: 10 * (p[:, 0] - 0.5), POINTS, POINT_LABELS, x_range=(0, 1), y_range=(0, 1)
+    ),
+    ValueError,
+    "sigmoid",
+)
+bad(
+    "plot_decision_boundary",
+    "points",
+    "three columns",
+    lambda: flowers.plot_decision_boundary(
+        probability_of_flower, np.ones((2, 3)), POINT_LABELS, x_range=(0, 1), y_range=(0, 1)
+    ),
+    ValueError,
+)
+bad(
+    "plot_decision_boundary",
+    "labels",
+    "fewer labels",
+    lambda: flowers.plot_decision_boundary(probability_of_flower, POINTS, [0], x_range=(0, 1), y_range=(0, 1)),
+    ValueError,
+)
+bad(
+    "plot_decision_boundary",
+    "labels",
+    "a label of 2",
+    lambda: flowers.plot_decision_boundary(probability_of_flower, POINTS, [0, 2], x_range=(0, 1), y_range=(0, 1)),
+    ValueError,
+)
+for value, error in ((1, ValueError), (2.5, TypeError), ("100", TypeError)):
+    bad("make_housing", "n_houses", repr(value), lambda v=value: housing.make_housing(v), error)
+bad("make_housing", "seed", "-1", lambda: housing.make_housing(10, seed=-1), ValueError)
+bad("make_housing", "seed", "None", lambda: housing.make_housing(10, seed=None), TypeError)
+
+# --- tour -------------------------------------------------------------------------------------------------------
+
+bad("TourVocab", "gpt2_ids", "empty", lambda: tour.TourVocab([]), ValueError)
+bad("TourVocab", "gpt2_ids", "repeated ids", lambda: tour.TourVocab([5, 5]), ValueError, "distinct")
+bad("TourVocab", "gpt2_ids", "an id outside GPT-2", lambda: tour.TourVocab([5, 50_257]), ValueError, "50256")
+bad("TourVocab", "gpt2_ids", "a fractional id", lambda: tour.TourVocab([1.5]), TypeError)
+bad("TourVocab", "gpt2_ids", "a string", lambda: tour.TourVocab("abc"), TypeError)
+bad("TourVocab.from_text", "text", "None", lambda: tour.TourVocab.from_text(None), TypeError)
+bad("TourVocab.from_text", "text", "empty", lambda: tour.TourVocab.from_text(""), ValueError)
+bad("TourVocab.encode", "text", "an id", lambda: the_tour().vocab.encode(5), TypeError)
+bad("TourVocab.decode", "ids", "a fractional id", lambda: the_tour().vocab.decode([1.5]), TypeError)
+bad("TourVocab.decode", "ids", "a negative id", lambda: the_tour().vocab.decode([-1]), ValueError)
+bad("TourVocab.decode", "ids", "a string of digits", lambda: the_tour().vocab.decode("12"), TypeError)
+bad("TourVocab.decode", "ids", "a GPT-2 id", lambda: the_tour().vocab.decode([50_000]), ValueError)
+bad("TourVocab.token_text", "compact_id", "-1", lambda: the_tour().vocab.token_text(-1), ValueError)
+bad("TourVocab.token_text", "compact_id", "a float", lambda: the_tour().vocab.token_text(2.0), TypeError)
+bad("TourVocab.to_gpt2", "ids", "a fractional id", lambda: the_tour().vocab.to_gpt2([0.5]), TypeError)
+
+
+def _save(**changes: object) -> Callable[[], object]:
+    def run() -> object:
+        arguments = {"model": small_gpt(), "vocab": tour.TourVocab(list(range(20))), "meta": {}}
+        arguments.update(changes)
+        with tempfile.TemporaryDirectory() as folder:
+            return tour.save_tour_model(Path(folder) / "model.pt", **arguments)
+
+    return run
+
+
+bad("save_tour_model", "model", "a string", _save(model="model"), TypeError)
+bad("save_tour_model", "vocab", "another size", _save(vocab=tour.TourVocab([1, 2, 3])), ValueError, "20")
+bad("save_tour_model", "meta", "None", _save(meta=None), TypeError)
+bad("tour_model_from_bytes", "content", "garbage", lambda: tour.tour_model_from_bytes(b"not a model"), data.DataError)
+bad(
+    "tour_model_from_bytes",
+    "content",
+    "a path",
+    lambda: tour.tour_model_from_bytes(str(data.data_dir() / tour.TOUR_MODEL_FILE)),
+    TypeError,
+)
+bad(
+    "tour_model_from_bytes",
+    "content",
+    "a truncated file",
+    lambda: tour.tour_model_from_bytes((data.data_dir() / tour.TOUR_MODEL_FILE).read_bytes()[:5000]),
+    data.DataError,
+    "damaged",
+)
+bad("encode_prompt", "text", "empty", lambda: tour.encode_prompt(the_tour(), ""), ValueError)
+bad("encode_prompt", "text", "a number", lambda: tour.encode_prompt(the_tour(), 5), TypeError)
+bad("encode_prompt", "tour", "swapped arguments", lambda: tour.encode_prompt(PROMPT, the_tour()), TypeError)
+bad(
+    "encode_prompt",
+    "Reword the prompt",
+    "a token Shakespeare never uses",
+    lambda: tour.encode_prompt(the_tour(), "Hello smartphone"),
+    tour.OutOfVocabularyError,
+    "smartphone",
+)
+bad("next_token_probabilities", "ids", "text", lambda: tour.next_token_probabilities(the_tour(), PROMPT), TypeError)
+bad(
+    "next_token_probabilities",
+    "ids",
+    "2-D",
+    lambda: tour.next_token_probabilities(the_tour(), prompt_ids()[None]),
+    ValueError,
+)
+bad(
+    "next_token_probabilities",
+    "ids",
+    "floats",
+    lambda: tour.next_token_probabilities(the_tour(), prompt_ids().float()),
+    TypeError,
+)
+bad(
+    "next_token_probabilities",
+    "ids",
+    "GPT-2 ids",
+    lambda: tour.next_token_probabilities(the_tour(), torch.tensor([50_000])),
+    ValueError,
+)
+bad(
+    "next_token_probabilities",
+    "temperature",
+    "-1",
+    lambda: tour.next_token_probabilities(the_tour(), prompt_ids(), -1),
+    ValueError,
+)
+bad("top_tokens", "probabilities", "logits", lambda: tour.top_tokens(the_tour(), tour_logits()), ValueError)
+bad("top_tokens", "k", "0", lambda: tour.top_tokens(the_tour(), tour_probs(), 0), ValueError)
+bad("top_tokens", "k", "a float", lambda: tour.top_tokens(the_tour(), tour_probs(), 2.5), TypeError)
+bad("top_tokens", "probabilities", "a slice", lambda: tour.top_tokens(the_tour(), tour_probs()[:10]), ValueError)
+bad("top_tokens", "tour", "swapped arguments", lambda: tour.top_tokens(tour_probs(), the_tour()), TypeError)
+bad("generate_steps", "n_tokens", "-1", lambda: tour.generate_steps(the_tour(), PROMPT, -1), ValueError)
+bad("generate_steps", "n_tokens", "a float", lambda: tour.generate_steps(the_tour(), PROMPT, 2.5), TypeError)
+bad("generate_steps", "temperature", "-1", lambda: tour.generate_steps(the_tour(), PROMPT, 2, -1), ValueError)
+bad("generate_steps", "seed", "-1", lambda: tour.generate_steps(the_tour(), PROMPT, 2, seed=-1), ValueError)
+bad("generate_steps", "k", "0", lambda: tour.generate_steps(the_tour(), PROMPT, 2, k=0), ValueError)
+bad("generate_steps", "text", "ids as the prompt", lambda: tour.generate_steps(the_tour(), prompt_ids(), 2), TypeError)
+bad("generate_text", "n_tokens", "-1", lambda: tour.generate_text(the_tour(), PROMPT, -1), ValueError)
+bad("generate_text", "seed", "-1", lambda: tour.generate_text(the_tour(), PROMPT, 2, seed=-1), ValueError)
+bad("generate_text", "seed", "a string", lambda: tour.generate_text(the_tour(), PROMPT, 2, seed="0"), TypeError)
+bad("generate_text", "temperature", "a string", lambda: tour.generate_text(the_tour(), PROMPT, 2, "hot"), TypeError)
+bad("plot_top_tokens", "top", "empty", lambda: tour.plot_top_tokens([], "t"), ValueError)
+bad(
+    "plot_top_tokens",
+    "top",
+    "the probabilities",
+    lambda: tour.plot_top_tokens(torch.tensor([0.5, 0.5]), "t"),
+    TypeError,
+)
+bad("plot_top_tokens", "probability", "above 1", lambda: tour.plot_top_tokens([("a", 1.5)], "t"), ValueError)
+bad("plot_top_tokens", "top", "pairs swapped", lambda: tour.plot_top_tokens([(0.5, "a")], "t"), TypeError)
+bad("plot_top_tokens", "xmax", "0", lambda: tour.plot_top_tokens([("a", 0.5)], "t", xmax=0), ValueError)
+bad("plot_step_grid", "steps", "empty", lambda: tour.plot_step_grid([]), ValueError)
+bad("plot_step_grid", "steps", "a string", lambda: tour.plot_step_grid("abc"), TypeError)
+bad("plot_step_grid", "steps", "one step", lambda: tour.plot_step_grid(tour_steps()[0]), TypeError)
+bad("plot_step_grid", "columns", "0", lambda: tour.plot_step_grid(tour_steps(), columns=0), ValueError)
+bad("steps_html", "steps", "numbers", lambda: tour.steps_html([1, 2]), TypeError)
+bad("steps_html", "max_height_px", "-1", lambda: tour.steps_html(tour_steps(), max_height_px=-1), ValueError)
+bad("sample_html", "continuation", "ids", lambda: tour.sample_html(PROMPT, torch.tensor([1, 2])), TypeError)
+bad("sample_html", "prompt", "None", lambda: tour.sample_html(None, "x"), TypeError)
+bad(
+    "temperature_widget",
+    "temperature",
+    "5, above the slider",
+    lambda: tour.temperature_widget(the_tour(), PROMPT, 2, temperature=5),
+    ValueError,
+    "2",
+)
+bad(
+    "temperature_widget",
+    "temperature",
+    "-1",
+    lambda: tour.temperature_widget(the_tour(), PROMPT, 2, temperature=-1),
+    ValueError,
+)
+bad("temperature_widget", "seed", "-1", lambda: tour.temperature_widget(the_tour(), PROMPT, 2, seed=-1), ValueError)
+bad("temperature_widget", "n_tokens", "-1", lambda: tour.temperature_widget(the_tour(), PROMPT, -1), ValueError)
+bad("temperature_widget", "text", "empty prompt", lambda: tour.temperature_widget(the_tour(), "", 2), ValueError)
