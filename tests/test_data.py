@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lzma
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,15 @@ def test_data_readme_records_the_checksums():
 
     for checksum in (data.SHAKESPEARE_SHA256, data.GPT2_RANKS_SHA256, TOUR_MODEL_SHA256):
         assert checksum in readme
+
+
+@pytest.mark.parametrize("name", [data.SHAKESPEARE_FILE, data.GPT2_RANKS_FILE, "tour_model.pt"])
+def test_checksummed_files_are_binary_to_git(name):
+    """No line-ending conversion on any checkout, so the sha256 holds on Windows too."""
+    root = Path(data.__file__).resolve().parent.parent
+    attributes = subprocess.run(
+        ["git", "check-attr", "text", "diff", "--", f"data/{name}"], cwd=root, capture_output=True, text=True
+    )
+    if attributes.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert attributes.stdout.splitlines() == [f"data/{name}: text: unset", f"data/{name}: diff: unset"]
