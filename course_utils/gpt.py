@@ -219,8 +219,9 @@ class GPT(nn.Module):
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         """Token ids (B, T) -> logits (B, T, V): at position t, a score for every token that might follow ids[:, t].
 
-        The ids' range is checked on a CPU tensor only: on a GPU it would make every forward wait for the GPU.
-        Ids enter the GPU checked through :meth:`generate` and the course's data loaders.
+        The ids' range is checked on a CPU tensor only: reading it on a GPU would make every forward wait for the
+        GPU, so there an id outside the vocabulary fails inside torch's embedding. :meth:`generate` checks its
+        prompt's ids on any device, and :func:`next_token_loss` its targets.
         """
         self._check_ids(ids, ndim=(2,), check_range=None)
         B, T = ids.shape
@@ -296,7 +297,8 @@ def next_token_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
         raise TypeError(
             f"targets must hold token ids, got {validate.describe(targets)}: did you swap logits and targets?"
         )
-    targets = validate.token_ids(targets, "targets", vocab_size=logits.shape[-1], ndim=2)
+    # checked on a GPU too (a step waits for its loss anyway): torch would skip -100 targets without a word
+    targets = validate.token_ids(targets, "targets", vocab_size=logits.shape[-1], ndim=2, check_range=True)
     if not isinstance(targets, torch.Tensor):
         raise TypeError(f"targets must be a tensor of token ids, got {validate.describe(targets)}.")
     if logits.shape[:-1] != targets.shape:

@@ -25,7 +25,7 @@ def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
     """
     validate.probabilities(probabilities, "probabilities", ndim=1, hint="Apply softmax to scores first.")
     generator = validate.generator(generator, "generator")
-    probabilities = torch.as_tensor(probabilities).float().cpu()  # a CPU generator draws on the CPU
+    probabilities = torch.as_tensor(probabilities).cpu()  # a CPU generator draws on the CPU
     drawn = torch.multinomial(probabilities, num_samples=1, generator=generator)
     return drawn.item()
 

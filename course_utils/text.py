@@ -77,7 +77,7 @@ def decode(ids: Sequence[int], vocab: list[str]) -> str:
     'hi'
     """
     validate.char_vocab(vocab, "vocab")
-    ids = validate.token_ids(ids, "ids", vocab_size=len(vocab), hint="Did you swap ids and vocab?")
+    ids = validate.token_ids(ids, "ids", vocab_size=len(vocab), check_range=True, hint="Did you swap ids and vocab?")
     return "".join(vocab[token_id] for token_id in ids.tolist())
 
 
@@ -92,7 +92,8 @@ def one_hot(ids: Sequence[int], vocab_size: int) -> torch.Tensor:
             [1., 0., 0.]])
     """
     vocab_size = validate.whole_number(vocab_size, "vocab_size", minimum=1)
-    ids = validate.token_ids(ids, "ids", vocab_size=vocab_size, ndim=None, min_length=1)
+    # the range is checked on a GPU too: indexing would silently wrap a negative id around
+    ids = validate.token_ids(ids, "ids", vocab_size=vocab_size, ndim=None, min_length=1, check_range=True)
     ids = ids if isinstance(ids, torch.Tensor) else torch.as_tensor(ids)
     # row i of the identity matrix is exactly the one-hot vector of id i: picking rows does the rest
     identity = torch.eye(vocab_size, device=ids.device)
