@@ -23,7 +23,7 @@ def sample_next(probabilities: torch.Tensor, generator: torch.Generator) -> int:
     >>> sample_next(torch.tensor([0.0, 1.0, 0.0]), torch.Generator().manual_seed(0))
     1
     """
-    validate.probabilities(probabilities, "probabilities", ndim=1, hint="Apply softmax to scores first.")
+    validate.probabilities(probabilities, "probabilities", ndim=1)
     generator = validate.generator(generator, "generator")
     probabilities = torch.as_tensor(probabilities).cpu()  # a CPU generator draws on the CPU
     drawn = torch.multinomial(probabilities, num_samples=1, generator=generator)

@@ -373,7 +373,11 @@ def number_array(
         wanted = " or ".join(f"{n}-D" for n in allowed)
         raise _fail(ValueError, f"{name} must be {wanted}, got {describe(value)}.", hint)
     if array.size < min_size:
-        raise _fail(ValueError, f"{name} must hold at least {min_size} numbers, got {array.size}.", hint)
+        raise _fail(
+            ValueError,
+            f"{name} must hold at least {min_size} number{'' if min_size == 1 else 's'}, got {array.size}.",
+            hint,
+        )
     if finite and array.size and not np.isfinite(array).all():
         bad = "NaN" if np.isnan(array).any() else "infinity"
         raise _fail(ValueError, f"{name} must hold finite numbers, got {bad} in {describe(value)}.", hint)

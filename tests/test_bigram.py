@@ -112,9 +112,9 @@ class TestSampleNext:
         generator = torch.Generator().manual_seed(0)
         with pytest.raises(ValueError, match="add up to 1"):
             sample_next(torch.tensor([0.5, 0.6]), generator)
-        with pytest.raises(ValueError, match="non-negative"):
+        with pytest.raises(ValueError, match="probabilities must be probabilities from 0 to 1, got values from -0.5"):
             sample_next(torch.tensor([1.5, -0.5]), generator)
         with pytest.raises(ValueError, match="1-D"):
             sample_next(torch.ones(2, 2) / 4, generator)
-        with pytest.raises(ValueError, match="1-D"):
+        with pytest.raises(ValueError, match="probabilities must hold at least 1 number, got 0"):
             sample_next(torch.tensor([]), generator)

@@ -73,11 +73,11 @@ class TestDrawNetwork:
         assert next(text for text in axes.texts if text.get_text() == "out").get_ha() == "left"
 
     def test_bad_input_is_explained(self):
-        with pytest.raises(ValueError, match="at least two layers"):
+        with pytest.raises(ValueError, match="layer_sizes must give at least two layers"):
             plotting.draw_network([3])
         with pytest.raises(ValueError, match=r"weights\[0\] must have shape \(2, 3\)"):
             plotting.draw_network([3, 2], weights=[np.ones((3, 2))])
-        with pytest.raises(ValueError, match="need 1 weight matrices"):
+        with pytest.raises(ValueError, match="weights must hold one matrix per pair of layers: 1, got 0"):
             plotting.draw_network([3, 2], weights=[])
         with pytest.raises(ValueError, match="one text per neuron"):
             plotting.draw_network([3, 2], node_labels=[["a"], ["b", "c"]])
@@ -93,9 +93,9 @@ class TestPlotMatrices:
         assert {text.get_text() for text in figure.texts} == {"@", "="}
 
     def test_bad_input_is_explained(self):
-        with pytest.raises(ValueError, match="one title per matrix"):
+        with pytest.raises(ValueError, match="titles must give one title per matrix"):
             plotting.plot_matrices([np.eye(2)], [])
-        with pytest.raises(ValueError, match="one operator between each pair"):
+        with pytest.raises(ValueError, match="operators must give one symbol between each pair of matrices"):
             plotting.plot_matrices([np.eye(2), np.eye(2)], ["a", "b"], ["@", "="])
         with pytest.raises(ValueError, match="one per matrix"):
             plotting.plot_matrices([np.eye(2)], ["a"], decimals=[1, 2])
