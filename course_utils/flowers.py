@@ -184,7 +184,9 @@ def decision_map(
     ys = np.linspace(*y_range, resolution, dtype=np.float32)
     grid_x, grid_y = np.meshgrid(xs, ys)
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    values = validate.number_array(predict(points), "predict(points)", finite=False)
+    values = validate.number_array(
+        predict(points), "predict(points)", hint="Has the model's training diverged (NaN weights)?"
+    )
     if values.shape not in ((len(points),), (len(points), 1)):
         raise ValueError(
             f"predict must return one number per point: for {len(points)} points it returned shape {values.shape}."

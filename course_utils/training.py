@@ -83,7 +83,13 @@ def train(
     model.train()
     bar = tqdm(range(1, steps + 1), desc="training", disable=not progress)
     for step in bar:
-        inputs, targets = next_batch()
+        batch = next_batch()
+        if not isinstance(batch, tuple | list) or len(batch) != 2:
+            raise TypeError(
+                f"next_batch() must return a pair (inputs, targets), got {validate.describe(batch)}: "
+                f"end it with `return inputs, targets`."
+            )
+        inputs, targets = batch
         history.steps.append(step)
         history.losses.append(step_fn(model, loss_fn, optimizer, inputs, targets))
         if evaluate is not None and (step % eval_every == 0 or step == steps):

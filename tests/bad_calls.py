@@ -1014,3 +1014,19 @@ bad(
 bad("temperature_widget", "seed", "-1", lambda: tour.temperature_widget(the_tour(), PROMPT, 2, seed=-1), ValueError)
 bad("temperature_widget", "n_tokens", "-1", lambda: tour.temperature_widget(the_tour(), PROMPT, -1), ValueError)
 bad("temperature_widget", "text", "empty prompt", lambda: tour.temperature_widget(the_tour(), "", 2), ValueError)
+bad(
+    "train",
+    "next_batch",
+    "returns one tensor, not a pair",
+    _train(next_batch=lambda m, x, y: lambda: x),
+    TypeError,
+    "(inputs, targets)",
+)
+bad(
+    "decision_map",
+    "predict",
+    "returns NaN",
+    lambda: flowers.decision_map(lambda p: np.full(len(p), np.nan), (0, 1), (0, 1)),
+    ValueError,
+    "NaN",
+)
