@@ -85,3 +85,18 @@ def test_codespell_is_clean():
     codespell = Path(sys.executable).parent / "codespell"
     result = subprocess.run([str(codespell)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_metadata_builds_without_setuptools_warnings(tmp_path: Path):
+    # the install step builds this metadata; a deprecated `license` table printed some 40 lines of warnings
+    script = (
+        "import sys; from setuptools import build_meta; "
+        "print(build_meta.prepare_metadata_for_build_wheel(sys.argv[1]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning" not in (result.stdout + result.stderr).lower(), result.stderr
+    metadata = next(tmp_path.glob("*.dist-info")).joinpath("METADATA").read_text()
+    assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
