@@ -1,5 +1,5 @@
 # GPT from scratch: set-up and everyday commands. `make help` lists them.
-#   make lab      install (first time only) and open JupyterLab on your own copy of the notebooks
+#   make lab      install (first time only) and open JupyterLab on the course, at your own copy of chapter 00
 #   make test     install (first time only) and run the whole test suite, every notebook included
 
 PYTHON ?= python3
@@ -13,10 +13,11 @@ PYTEST_ARGS ?=
 LAB_FLAGS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser) \
              $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test notebooks check-notebooks lint reset handout clean
+.PHONY: help install lab test notebooks check-notebooks lint diff reset handout clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
+	@echo "  make diff CHAPTER=01    what changed in the course's chapter 01 since you copied it (and your answers)"
 	@echo "  make reset CHAPTER=01   put a fresh copy of chapter 01 in $(WORK)/ (yours is kept as a backup)"
 	@echo "  make notebooks          rebuild the notebooks from notebooks/src (authors)"
 	@echo "  make lint               ruff and codespell"
@@ -37,9 +38,13 @@ install: $(STAMP)
 $(WORK): | $(STAMP)
 	mkdir -p $(WORK)
 
+# JupyterLab serves the whole course (solutions and course_utils in reach) and opens your copy of chapter 00.
 lab: $(STAMP) | $(WORK)
-	@$(BIN)/python tools/workspace.py sync $(WORK)
-	$(BIN)/jupyter lab --notebook-dir=$(WORK) $(LAB_FLAGS)
+	$(BIN)/python tools/workspace.py lab $(WORK) $(LAB_FLAGS)
+
+diff: $(STAMP)
+	@test -n "$(CHAPTER)" || (echo "Say which chapter: make diff CHAPTER=03"; exit 2)
+	@$(BIN)/python tools/workspace.py diff $(WORK) $(CHAPTER)
 
 reset: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "Say which chapter: make reset CHAPTER=01"; exit 2)

@@ -68,7 +68,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_lists_every_chapter():
     readme = (ROOT / "README.md").read_text()
-    for source in sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py")):
+    for source in sorted((ROOT / "notebooks" / "src").glob("*.py")):  # the primer and every chapter
         assert f"notebooks/{source.stem}.ipynb" in readme, f"README does not list {source.stem}"
 
 
@@ -90,8 +90,7 @@ def test_codespell_is_clean():
 def test_package_metadata_builds_without_setuptools_warnings(tmp_path: Path):
     # the install step builds this metadata; a deprecated `license` table printed some 40 lines of warnings
     script = (
-        "import sys; from setuptools import build_meta; "
-        "print(build_meta.prepare_metadata_for_build_wheel(sys.argv[1]))"
+        "import sys; from setuptools import build_meta; print(build_meta.prepare_metadata_for_build_wheel(sys.argv[1]))"
     )
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True
@@ -100,3 +99,11 @@ def test_package_metadata_builds_without_setuptools_warnings(tmp_path: Path):
     assert "warning" not in (result.stdout + result.stderr).lower(), result.stderr
     metadata = next(tmp_path.glob("*.dist-info")).joinpath("METADATA").read_text()
     assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
+
+
+def test_every_make_command_the_readme_gives_is_a_makefile_target():
+    readme = (ROOT / "README.md").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), flags=re.MULTILINE))
+    commands = set(re.findall(r"`make ([a-z][a-z-]*)", readme))
+    assert {"lab", "test", "diff", "reset", "handout"} <= commands
+    assert commands <= targets, f"README names make targets the Makefile lacks: {commands - targets}"

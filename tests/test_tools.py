@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from jupyter_server.services.contents.filemanager import FileContentsManager
 
 from tools import handout, workspace
+from tools.build_notebooks import STUB_HINT
 
 
 def test_sync_copies_new_chapters_and_never_overwrites(tmp_path: Path):
     copied = workspace.sync(tmp_path)
     assert copied and {path.name for path in copied} == {nb.name for nb in workspace.learner_notebooks()}
+    assert copied[0].name == "primer_python.ipynb"  # the primer is copied first, then the chapters
+    assert [path.name[:2] for path in copied[1:]] == sorted(path.name[:2] for path in copied[1:])
     mine = copied[0]
     mine.write_text("my work")
     assert workspace.sync(tmp_path) == []
@@ -21,14 +27,65 @@ def test_sync_copies_new_chapters_and_never_overwrites(tmp_path: Path):
 
 def test_reset_keeps_the_old_copy(tmp_path: Path):
     workspace.sync(tmp_path)
-    chapter = workspace.learner_notebooks()[0]
+    chapter = workspace.course_notebook("01")
     (tmp_path / chapter.name).write_text("my work")
-    fresh = workspace.reset(tmp_path, chapter.name[:2])
+    fresh = workspace.reset(tmp_path, "01")
     assert fresh.read_bytes() == chapter.read_bytes()
     backups = list(tmp_path.glob(f"{chapter.stem}.backup-*.ipynb"))
     assert [backup.read_text() for backup in backups] == ["my work"]
-    with pytest.raises(SystemExit, match="No chapter '99'"):
+    with pytest.raises(SystemExit, match="No chapter '99'.*primer, 00"):
         workspace.reset(tmp_path, "99")
+    assert workspace.reset(tmp_path, "primer").name == "primer_python.ipynb"
+
+
+def test_diff_shows_the_course_s_changes_and_the_learner_s_answers(tmp_path: Path):
+    workspace.sync(tmp_path)
+    chapter = workspace.course_notebook("01")
+    assert workspace.diff(tmp_path, "1") == ""  # a fresh copy: nothing differs
+    mine = tmp_path / chapter.name
+    notebook = json.loads(mine.read_text())
+    stub = next(cell for cell in notebook["cells"] if STUB_HINT in "".join(cell["source"]))
+    stub["source"] = "".join(stub["source"]).replace(STUB_HINT, "return weight * sizes + bias  # my answer")
+    first_markdown = next(cell for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    first_markdown["source"] = "".join(first_markdown["source"]).replace("Linear regression", "Linear regresion")
+    stub.setdefault("outputs", []).append({"output_type": "stream", "name": "stdout", "text": "an output\n"})
+    mine.write_text(json.dumps(notebook))
+    text = workspace.diff(tmp_path, "01")
+    assert "(your copy)" in text and "(the course now)" in text
+    assert "-    return weight * sizes + bias  # my answer" in text and f"+    {STUB_HINT}" in text
+    assert "-# 01 Linear regresion" in text and "+# 01 Linear regression" in text  # the course's fix, as + lines
+    assert "an output" not in text  # outputs are left out
+    with pytest.raises(SystemExit, match="no copy of 02"):
+        workspace.diff(tmp_path / "empty", "02")
+
+
+def test_the_workspace_command_line_diffs_and_resets(tmp_path: Path):
+    script = [sys.executable, str(workspace.ROOT / "tools" / "workspace.py")]
+    subprocess.run([*script, "sync", str(tmp_path)], check=True, capture_output=True)
+    same = subprocess.run([*script, "diff", str(tmp_path), "00"], check=True, capture_output=True, text=True)
+    assert "the same as the course's" in same.stdout
+    missing = subprocess.run([*script, "diff", str(tmp_path)], capture_output=True, text=True)
+    assert missing.returncode != 0 and "Say which chapter" in missing.stderr
+
+
+def test_lab_serves_the_course_root_and_opens_the_learner_s_first_chapter(tmp_path: Path):
+    work = workspace.ROOT / "my-notebooks"
+    command = workspace.lab_command(work, ["--no-browser"])
+    assert command[1:4] == ["-m", "jupyter", "lab"] and command[-1] == "--no-browser"
+    root = Path(next(arg for arg in command if arg.startswith("--ServerApp.root_dir=")).partition("=")[2])
+    url = next(arg for arg in command if arg.startswith("--LabApp.default_url=")).partition("=")[2]
+    assert root == workspace.ROOT
+    assert url == "/lab/tree/my-notebooks/00_tour.ipynb"
+    # what JupyterLab's file browser lists is what the server's contents manager gives for the root it serves:
+    # the learner's folder, the solutions (notebooks > solutions: two clicks) and course_utils (one click)
+    contents = FileContentsManager(root_dir=str(root))
+    top = {entry["name"] for entry in contents.get("", content=True)["content"]}
+    assert {"notebooks", "course_utils", "README.md"} <= top
+    solutions = {entry["name"] for entry in contents.get("notebooks/solutions", content=True)["content"]}
+    assert {nb.name for nb in workspace.learner_notebooks()} <= solutions
+    assert contents.get("course_utils/checks/core.py", content=False)["type"] == "file"
+    with pytest.raises(SystemExit, match="inside the course"):
+        workspace.lab_command(tmp_path)
 
 
 def test_handout_leaves_out_solutions(tmp_path: Path):
@@ -40,6 +97,7 @@ def test_handout_leaves_out_solutions(tmp_path: Path):
     assert not (target / "notebooks" / "solutions").exists()
     assert not (target / "notebooks" / "src").exists()
     assert list((target / "notebooks").glob("*.ipynb"))
+    assert (target / "notebooks" / "primer_python.ipynb").is_file()
     assert (target / "course_utils" / "checks" / "core.py").is_file()
     with pytest.raises(SystemExit, match="not empty"):
         handout.handout(target)

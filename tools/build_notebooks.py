@@ -3,7 +3,8 @@
     python tools/build_notebooks.py            # write notebooks/NN_name.ipynb and notebooks/solutions/NN_name.ipynb
     python tools/build_notebooks.py --check    # exit 1 if a committed notebook differs from what the build writes
 
-A source is ``notebooks/src/NN_name.py`` in the percent format that Jupytext and VS Code read: cells start
+A source is ``notebooks/src/NN_name.py`` (or the primer, ``notebooks/src/primer_python.py``) in the
+percent format that Jupytext and VS Code read: cells start
 with a line ``# %%`` (code) or ``# %% [markdown]`` (markdown, each line behind ``# ``). One more kind of cell
 stands for a whole exercise:
 
@@ -165,7 +166,8 @@ def render(notebook: nbformat.NotebookNode) -> str:
 
 
 def sources() -> list[Path]:
-    return sorted(SOURCE_DIR.glob("[0-9][0-9]_*.py"))
+    """The primer for learners new to Python first, then the chapters in their order."""
+    return sorted(SOURCE_DIR.glob("primer_*.py")) + sorted(SOURCE_DIR.glob("[0-9][0-9]_*.py"))
 
 
 def targets(source_path: Path, learner_dir: Path = LEARNER_DIR, solution_dir: Path = SOLUTION_DIR):

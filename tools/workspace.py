@@ -1,14 +1,23 @@
 """The learner's own copies of the notebooks, in a folder git ignores, so that a course update never
 conflicts with their work.
 
-    python tools/workspace.py sync my-notebooks         # copy in each chapter not there yet; never overwrite
+    python tools/workspace.py sync my-notebooks         # copy in each notebook not there yet; never overwrite
+    python tools/workspace.py diff my-notebooks 03      # what differs between your copy of 03 and the course's now
     python tools/workspace.py reset my-notebooks 03     # a fresh copy of chapter 03; the old one is kept aside
+    python tools/workspace.py lab my-notebooks [jupyter options]   # sync, then JupyterLab on the whole course
+
+The primer (``primer``) is copied first, then the chapters. ``lab`` serves the repository's root, so that the
+solution notebooks and ``course_utils`` are a click or two away in JupyterLab's file browser, and opens your
+own copy of chapter 00.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,7 +27,21 @@ LEARNER_NOTEBOOKS = ROOT / "notebooks"
 
 
 def learner_notebooks() -> list[Path]:
-    return sorted(LEARNER_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The course's learner notebooks: the primer first, then the chapters in order."""
+    return sorted(LEARNER_NOTEBOOKS.glob("primer_*.ipynb")) + sorted(LEARNER_NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _known() -> str:
+    return ", ".join(nb.name.split("_")[0] for nb in learner_notebooks())
+
+
+def course_notebook(chapter: str) -> Path:
+    """The course's learner notebook for ``chapter``: ``"03"`` (or ``"3"``) for chapter 03, ``"primer"``."""
+    prefix = f"{int(chapter):02d}_" if chapter.strip().isdigit() else f"{chapter.strip()}_"
+    matches = [nb for nb in learner_notebooks() if nb.name.startswith(prefix)]
+    if not matches:
+        raise SystemExit(f"No chapter {chapter!r}: the chapters are {_known()}.")
+    return matches[0]
 
 
 def sync(work: Path) -> list[Path]:
@@ -35,11 +58,7 @@ def sync(work: Path) -> list[Path]:
 
 def reset(work: Path, chapter: str) -> Path:
     """Replace ``work``'s copy of ``chapter`` (e.g. ``03``) with a fresh one; the old copy is renamed, not lost."""
-    matches = [nb for nb in learner_notebooks() if nb.name.startswith(f"{int(chapter):02d}_")]
-    if not matches:
-        known = ", ".join(nb.name[:2] for nb in learner_notebooks())
-        raise SystemExit(f"No chapter {chapter!r}: the chapters are {known}.")
-    source = matches[0]
+    source = course_notebook(chapter)
     target = work / source.name
     if target.exists():
         backup = target.with_name(f"{target.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
@@ -51,21 +70,83 @@ def reset(work: Path, chapter: str) -> Path:
     return target
 
 
+def _cells_as_text(path: Path) -> list[str]:
+    """The notebook's cells as lines of text: a header line per cell, then its source (outputs left out)."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError) as error:
+        raise SystemExit(f"{path} could not be read as a notebook ({error}).") from error
+    lines = []
+    for number, cell in enumerate(cells, start=1):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        lines.append(f"# ---- cell {number} ({cell.get('cell_type', '?')}) ----\n")
+        lines.extend(line + "\n" for line in source.splitlines())
+    return lines
+
+
+def diff(work: Path, chapter: str) -> str:
+    """A unified diff of the cells of ``work``'s copy of ``chapter`` against the course's current version.
+
+    Lines with ``-`` are in your copy only (your answers, or text the course has since changed), lines with
+    ``+`` in the course's version only (fixes and additions since you copied it). Outputs are left out.
+    """
+    course = course_notebook(chapter)
+    mine = work / course.name
+    if not mine.exists():
+        raise SystemExit(f"You have no copy of {course.name} in {work}/ yet: `make lab` copies it in.")
+    return "".join(
+        difflib.unified_diff(
+            _cells_as_text(mine),
+            _cells_as_text(course),
+            fromfile=f"{mine} (your copy)",
+            tofile=f"{course.relative_to(ROOT)} (the course now)",
+        )
+    )
+
+
+def lab_command(work: Path, options: list[str] = ()) -> list[str]:
+    """The command that starts JupyterLab on the repository's root (solutions and ``course_utils`` included)
+    and opens ``work``'s copy of the first chapter; ``options`` are passed on to JupyterLab."""
+    work = work.resolve()
+    if not work.is_relative_to(ROOT):
+        raise SystemExit(f"The notebooks folder must be inside the course ({ROOT}), not {work}.")
+    first_chapter = [nb for nb in learner_notebooks() if nb.name[:2].isdigit()][0]
+    opened = (work / first_chapter.name).relative_to(ROOT).as_posix()
+    return [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        f"--ServerApp.root_dir={ROOT}",
+        f"--LabApp.default_url=/lab/tree/{opened}",
+        *options,
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["sync", "reset"])
+    parser.add_argument("action", choices=["sync", "reset", "diff", "lab"])
     parser.add_argument("work", type=Path)
     parser.add_argument("chapter", nargs="?")
-    args = parser.parse_args()
-    if args.action == "sync":
+    args, options = parser.parse_known_args()
+    if options and args.action != "lab":
+        parser.error(f"unknown options {options}")
+    if args.action in ("sync", "lab"):
         copied = sync(args.work)
         print(
-            f"Your notebooks are in {args.work}/ ({len(copied)} new chapter(s) copied in; yours are never overwritten)."
+            f"Your notebooks are in {args.work}/ ({len(copied)} new notebook(s) copied in; yours are never "
+            f"overwritten). The course's own folders (notebooks/solutions, course_utils) are in the file browser."
         )
-    else:
-        if not args.chapter:
-            sys.exit("Say which chapter to reset, e.g. 03.")
+        if args.action == "lab":
+            sys.exit(subprocess.call(lab_command(args.work, options)))
+    elif not args.chapter:
+        sys.exit(f"Say which chapter, e.g. 03 (the chapters are {_known()}).")
+    elif args.action == "reset":
         reset(args.work, args.chapter)
+    else:
+        text = diff(args.work, args.chapter)
+        print(text or f"Your copy of chapter {args.chapter} is the same as the course's, cell for cell.")
 
 
 if __name__ == "__main__":

@@ -276,8 +276,9 @@ class Exercise:
 
     def __post_init__(self) -> None:
         chapter, _, name = self.id.partition(".")
-        if not (chapter.startswith("ch") and chapter[2:].isdigit() and name.isidentifier()):
-            raise ValueError(f"exercise id {self.id!r} must look like 'ch01.mse_loss'")
+        numbered = chapter.startswith("ch") and chapter[2:].isdigit()
+        if not ((numbered or chapter == "primer") and name.isidentifier()):
+            raise ValueError(f"exercise id {self.id!r} must look like 'ch01.mse_loss' (or 'primer.mean')")
         if self.difficulty not in (1, 2, 3):
             raise ValueError(f"{self.id}: difficulty must be 1, 2 or 3, not {self.difficulty!r}")
         if (self.cases is None) == (self.custom is None):
@@ -1008,7 +1009,7 @@ def _load_chapter_modules() -> None:
     import course_utils.checks as package
 
     for module in pkgutil.iter_modules(package.__path__):
-        if module.name.startswith("ch") and module.name[2:].isdigit():
+        if (module.name.startswith("ch") and module.name[2:].isdigit()) or module.name == "primer":
             importlib.import_module(f"course_utils.checks.{module.name}")
 
 
