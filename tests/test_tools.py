@@ -47,13 +47,13 @@ def test_diff_shows_the_course_s_changes_and_the_learner_s_answers(tmp_path: Pat
     stub = next(cell for cell in notebook["cells"] if STUB_HINT in "".join(cell["source"]))
     stub["source"] = "".join(stub["source"]).replace(STUB_HINT, "return weight * sizes + bias  # my answer")
     first_markdown = next(cell for cell in notebook["cells"] if cell["cell_type"] == "markdown")
-    first_markdown["source"] = "".join(first_markdown["source"]).replace("Linear regression", "Linear regresion")
+    first_markdown["source"] = "".join(first_markdown["source"]).replace("Linear regression", "Linear Regression")
     stub.setdefault("outputs", []).append({"output_type": "stream", "name": "stdout", "text": "an output\n"})
     mine.write_text(json.dumps(notebook))
     text = workspace.diff(tmp_path, "01")
     assert "(your copy)" in text and "(the course now)" in text
     assert "-    return weight * sizes + bias  # my answer" in text and f"+    {STUB_HINT}" in text
-    assert "-# 01 Linear regresion" in text and "+# 01 Linear regression" in text  # the course's fix, as + lines
+    assert "-# 01 Linear Regression" in text and "+# 01 Linear regression" in text  # the course's fix, as + lines
     assert "an output" not in text  # outputs are left out
     with pytest.raises(SystemExit, match="no copy of 02"):
         workspace.diff(tmp_path / "empty", "02")
