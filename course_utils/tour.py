@@ -329,15 +329,19 @@ def plot_top_tokens(
     highlight: str | None = None,
     axes: plt.Axes | None = None,
     xmax: float | None = 1.0,
+    log_scale: bool = False,
 ) -> plt.Axes:
     """A horizontal bar chart of ``(token text, probability)`` pairs, likeliest on top; ``highlight`` (a token
     text) is drawn in another colour. Spaces show as ``·`` and newlines as ``↵``. The probability axis runs to
-    ``xmax`` (1 by default, so that charts compare; None fits it to the bars)."""
+    ``xmax`` (1 by default, so that charts compare; None fits it to the bars). With ``log_scale`` it is
+    logarithmic, from the power of 10 below the smallest bar, so that probabilities of 0.2% and 80% both show."""
     _check_top(top)
     if highlight is not None:
         validate.text(highlight, "highlight", allow_empty=True, hint="The text of the token to colour, or None.")
     if xmax is not None:
         xmax = validate.real_number(xmax, "xmax", above=0.0, hint="Or None to fit the axis to the bars.")
+    if log_scale and min(p for _, p in top) <= 0:
+        raise ValueError("A log scale needs positive probabilities: drop the zeros or use log_scale=False.")
     if axes is None:
         axes = new_axes(title, "probability", "", figsize=(6, 0.32 * len(top) + 1.2))
     else:
@@ -347,7 +351,15 @@ def plot_top_tokens(
     axes.barh(range(len(top)), [p for _, p in top], color=colors)
     axes.set_yticks(range(len(top)), labels, fontfamily="monospace")
     axes.invert_yaxis()  # likeliest at the top
-    axes.set_xlim(0, xmax if xmax is not None else 1.15 * max(p for _, p in top))
+    if log_scale:
+        axes.set_xscale("log")
+        smallest = min(p for _, p in top)
+        axes.set_xlim(
+            10 ** math.floor(math.log10(smallest)), xmax if xmax is not None else 1.5 * max(p for _, p in top)
+        )
+        axes.set_xlabel("probability (log scale)")
+    else:
+        axes.set_xlim(0, xmax if xmax is not None else 1.15 * max(p for _, p in top))
     axes.grid(axis="y", visible=False)
     return axes
 

@@ -21,6 +21,7 @@ from course_utils.tour import (
     generate_text,
     load_tour_model,
     next_token_probabilities,
+    plot_top_tokens,
     sample_html,
     save_tour_model,
     steps_html,
@@ -208,3 +209,13 @@ def test_the_html_views_show_every_token(tour):
     assert "·To" in markup and "·be" in markup and ",↵" in markup and ">3<" in markup
     with pytest.raises(ValueError, match="one id per token"):
         colored_tokens_html(tokens, [1, 2])
+
+
+def test_top_tokens_on_a_log_axis_show_small_probabilities_and_refuse_zeros():
+    top = [(" lord", 0.5), (" heart", 0.004), (" sir", 0.0016)]
+    axes = plot_top_tokens(top, "flat", log_scale=True)
+    assert axes.get_xscale() == "log" and axes.get_xlim() == pytest.approx((1e-3, 1.0))
+    assert "log scale" in axes.get_xlabel()
+    assert plot_top_tokens(top, "linear").get_xscale() == "linear"
+    with pytest.raises(ValueError, match="positive probabilities"):
+        plot_top_tokens([(" lord", 0.5), (" never", 0.0)], "with a zero", log_scale=True)

@@ -8,7 +8,7 @@
 #
 # **What you will not do yet.** Look inside. Here the model is a black box with about 2.3 million numbers in
 # it; the rest of the course opens the box piece by piece until you have built, trained and sampled the same
-# kind of model yourself (the map is in section 0.7).
+# kind of model yourself (the map is in section 0.8).
 #
 # **What you need.** Nothing but a little Python: strings, lists, `for` loops and functions. Nothing is trained
 # in this notebook: the model was trained once by `tools/train_tour_model.py` and its weights are in `data/`.
@@ -26,7 +26,7 @@ import torch
 from course_utils import scaled, seed_everything
 from course_utils.data import gpt2_tokenizer
 from course_utils.display import colored_tokens_html, show_html
-from course_utils.plotting import use_course_style
+from course_utils.plotting import COLORS, new_axes, use_course_style
 
 seed_everything(0)  # seeds Python's, numpy's and torch's random numbers, so that every run is the same
 use_course_style()
@@ -93,7 +93,7 @@ assert count_tokens(sentence) == len(ids)
 #
 # Its record also gives its **held-out loss**, a measure of how surprised it is by the four plays it never read:
 # lower is better, and a model that knew nothing and gave every token the same probability would score about 9.9.
-# Chapter 07 defines it; for now it is a score to compare.
+# Chapter 03 defines it and measures it for its first models of text; for now it is a score to compare.
 
 # %%
 import math
@@ -258,14 +258,35 @@ plt.show()
 # is left, and the text no longer depends on the seed. A temperature above 1 flattens the distribution, so that
 # unlikely tokens come up more often; far above 1 every token becomes about as likely as any other, and the text
 # turns to nonsense. (Chapter 07 shows why dividing the scores does this.)
+#
+# The three panels below show the ten likeliest tokens after the prompt of 0.3 at three temperatures. The
+# probability axis is logarithmic: each step to the right multiplies by 10. On an ordinary axis from 0 to 1, the
+# bars at temperature 2 (all under 1%) would be too short to see; here they show how flat the distribution has
+# become. Each title gives how much of the probability the ten hold together.
 
 # %%
-figure, axes_row = plt.subplots(1, 3, figsize=(15, 4))
-for axes, temperature in zip(axes_row, [0.5, 1.0, 2.0], strict=True):
+temperatures = [0.5, 1.0, 2.0]
+top_ten_share = {}
+figure, axes_row = plt.subplots(1, 3, figsize=(11, 4.2), sharex=True)
+for axes, temperature in zip(axes_row, temperatures, strict=True):
     spread = next_token_probabilities(tour, prompt_ids, temperature=temperature)
-    plot_top_tokens(top_tokens(tour, spread, k=10), f"temperature {temperature}", axes=axes)
+    top = top_tokens(tour, spread, k=10)
+    top_ten_share[temperature] = sum(probability for _, probability in top)
+    title = f"temperature {temperature}\nthe top ten hold {top_ten_share[temperature]:.0%}"
+    plot_top_tokens(top, title, axes=axes, xmax=1.0, log_scale=True)
+    axes.set_xlim(1e-3, 1.0)  # one scale for the three panels, from 0.1% to 100%
+    axes.tick_params(axis="y", labelsize=9)
 figure.tight_layout()
 plt.show()
+for temperature in temperatures:
+    print(
+        f"temperature {temperature}: the ten likeliest tokens hold {top_ten_share[temperature]:.1%} of the probability"
+    )
+
+# %%
+assert top_ten_share[0.5] > 0.9  # at 0.5 the ten hold nearly all of it
+assert 0.2 < top_ten_share[1.0] < 0.4  # at 1, under a third
+assert top_ten_share[2.0] < 0.05  # at 2 they hold a few percent: the rest is spread over ~19,000 tokens
 
 # %% [markdown]
 # Try it: move the slider and change the seed (or press "new seed"). At temperature 0, every seed gives the
@@ -357,21 +378,100 @@ for seed in range(scaled(full=3, fast=1)):
 # - **Memory.** It reads at most 128 tokens at a time, so a long conversation falls off its beginning.
 # - **Manners.** It was trained to continue Shakespeare, not to answer. Chat models are trained further on
 #   conversations in which the assistant's turns are helpful answers (chapter 12 builds a chat loop).
+#
+# Where does "175 billion" come from? GPT-3's published sizes are a vocabulary of 50,257 tokens, vectors of
+# 12,288 numbers and 96 blocks. Counting its weights **by matrix group**, the big matrices only, gives the
+# number below: a 50,257 x 12,288 table at each end (the embedding, which turns ids into vectors, and the
+# unembedding, which turns the last vector into a score per token, counted as a matrix of its own), and in each
+# block twelve 12,288 x 12,288 matrices' worth (four for attention, eight for the MLP). This is a tally of the
+# main groups, not the exact total of the model OpenAI trained: it leaves out the position embeddings, the biases
+# and the normalisation weights, and GPT-2-style models share one matrix between the embedding and the
+# unembedding instead of having two. The second cell sizes what the tally leaves out: less than half a percent.
 
 # %%
-# GPT-3's sizes: a vocabulary of 50,257 tokens, vectors of 12,288 numbers, 96 blocks. Chapter 10 counts its
-# weights matrix by matrix; the big ones are a 50,257 x 12,288 table at each end (the embedding and the
-# unembedding) and, in each block, twelve 12,288 x 12,288 matrices' worth (four for attention, eight for the MLP);
-# the small bias vectors are left out
-gpt3_vocab, gpt3_width, gpt3_blocks = 50_257, 12_288, 96
+gpt3_vocab, gpt3_width, gpt3_blocks, gpt3_context = 50_257, 12_288, 96, 2_048
 gpt3_weights = 2 * gpt3_vocab * gpt3_width + gpt3_blocks * 12 * gpt3_width * gpt3_width
-print(f"GPT-3: {gpt3_weights:,} weights")
-print(f"GPT-3 has {gpt3_weights / model.num_params():,.0f} times as many weights as the tour's model")
-assert gpt3_weights == 175_181_291_520  # the count chapter 10 derives
+print(f"GPT-3, counted by matrix group: {gpt3_weights:,} weights")
+print(f"that is {gpt3_weights / model.num_params():,.0f} times as many weights as the tour's model")
+assert gpt3_weights == 175_181_291_520  # the tally by matrix group that chapter 10 derives
 assert 70_000 < gpt3_weights / model.num_params() < 80_000  # "some 75,000 times more"
 
+# %%
+position_embeddings = gpt3_context * gpt3_width  # one learned vector per position of the context
+# per block: the biases of attention (4 x width) and of the MLP (4 x width, then width), two norms of 2 x width
+biases_and_norms = gpt3_blocks * (4 * gpt3_width + 4 * gpt3_width + gpt3_width + 2 * 2 * gpt3_width) + 2 * gpt3_width
+shared_unembedding = gpt3_vocab * gpt3_width  # counted twice above if one matrix serves both ends
+for name, count in [
+    ("position embeddings (left out)", position_embeddings),
+    ("biases and norms (left out)", biases_and_norms),
+    ("the unembedding, if shared with the embedding", shared_unembedding),
+]:
+    print(f"{name:46} {count:>13,}  {count / gpt3_weights:.3%} of the tally")
+assert position_embeddings + biases_and_norms + shared_unembedding < 0.005 * gpt3_weights  # under half a percent
+
 # %% [markdown]
-# ## 0.7 What you will build
+# ## 0.7 Examples in the prompt: priming, not training
+#
+# A chat product's script is one way of steering a model with its prompt. Another is to **prime** it: put a few
+# examples of what you want at the start of the prompt (three descriptions of web pages, each followed by its
+# code; three English words, each followed by its French), then a new case, and let the model continue the
+# pattern. Large models such as GPT-3 do this well: many of GPT-3's first demonstrations were a prompt of a few
+# examples and nothing else. **No weight changes**: the same model, with the same numbers in it, writes something
+# else because it reads something else. That is the difference from **fine-tuning**, which trains the model
+# further on examples, so that its weights change and it keeps what it learned without being shown the examples
+# again. Chapter 12 fine-tunes a model.
+#
+# How much can our small model be primed? Below, each prompt is given twice: once plain, and once after two
+# examples of a line that the plain prompt could continue. We measure the probability the model gives to the
+# token that continues the pattern.
+
+
+# %%
+def pattern_probability(prompt_text: str, token_text: str) -> tuple[float, int]:
+    """The probability the tour's model gives to ``token_text`` coming right after ``prompt_text``, and its rank."""
+    (token_id,) = tour.vocab.encode(token_text)  # one token, or this line stops with an error
+    spread = next_token_probabilities(tour, encode_prompt(tour, prompt_text))
+    return spread[token_id].item(), int((spread > spread[token_id]).sum()) + 1
+
+
+priming = {}
+for plain, example, token_text in [
+    ("Ay, my", "Ay, my lord.\n", " lord"),
+    ("Farewell, good", "Farewell, good Tom.\n", " Tom"),
+]:
+    primed = 2 * example + plain  # two examples of the pattern, then the prompt
+    priming[token_text] = (pattern_probability(plain, token_text), pattern_probability(primed, token_text))
+    for label, text in [("plain", plain), ("primed", primed)]:
+        probability, rank = priming[token_text][0 if label == "plain" else 1]
+        print(f"{label:6} {text!r:52} -> {token_text!r}: {probability:.4%} (rank {rank:,})")
+
+# %%
+axes = new_axes("Two examples in the prompt, no weight changed", "", "probability of the pattern's next token")
+for offset, (label, color) in enumerate([("plain prompt", COLORS[0]), ("primed with two examples", COLORS[1])]):
+    heights = [priming[token_text][offset][0] for token_text in priming]
+    bars = axes.bar([i + 0.4 * offset for i in range(len(priming))], heights, width=0.4, color=color, label=label)
+    axes.bar_label(bars, [f"{height:.3%}" for height in heights], padding=2)
+axes.set_xticks([i + 0.2 for i in range(len(priming))], [f"{token!r} after the pattern" for token in priming])
+axes.legend()
+plt.show()
+
+# %%
+(plain_lord, _), (primed_lord, _) = priming[" lord"]
+(plain_tom, plain_tom_rank), (primed_tom, primed_tom_rank) = priming[" Tom"]
+assert primed_lord > 1.8 * plain_lord and primed_lord > 0.3  # a pattern it knows: twice as likely, about a third
+assert max(plain_tom, primed_tom) < 1e-3 and min(plain_tom_rank, primed_tom_rank) > 1_000  # a new one: not taken up
+
+# %% [markdown]
+# The examples doubled the probability of `" lord"` (from about 18% to about 36%): a pattern the model knows
+# from Shakespeare, where "my lord" is everywhere, is strengthened by seeing it twice. But `" Tom"` after
+# "Farewell, good" stays below one in twenty thousand, far down the list, with the examples or without them:
+# our model cannot pick up a new pattern from its prompt. Doing that, copying a pattern that the prompt has just
+# shown, is an ability that appears in larger models trained on more text (GPT-3's paper is titled *Language
+# Models are Few-Shot Learners*); the mechanism it uses, a way for each position to look back at the earlier
+# ones, is attention, chapter 08. Either way the weights are the same: priming changes what the model reads,
+# fine-tuning changes the model.
+#
+# ## 0.8 What you will build
 #
 # Everything in this tour was a call to the black box. The chapters ahead build each piece, in this order:
 #
@@ -402,6 +502,8 @@ assert 70_000 < gpt3_weights / model.num_params() < 80_000  # "some 75,000 times
 #   chapter 10 for the GPT.
 # - **Temperature** divides the scores: 0 is greedy, high is random (the slider). Chapter 07.
 # - **A chat is a script that the model continues** (`chat_script`). Chapter 12.
+# - **Priming** steers a model with examples in its prompt, no weight changed; **fine-tuning** trains it further
+#   and changes its weights (chapter 12). Our small model is primed only towards patterns it already knows.
 #
 # A GPT does one thing: it turns the tokens so far into a probability for each possible next token. Writing,
 # answering and chatting are that one step, repeated.
