@@ -233,14 +233,16 @@ assert char_to_id == {"a": 0, "b": 1, "c": 2, "d": 3} and char_to_id.get("e", -1
 
 # %% [markdown]
 # Counted over a verse, the counts make a picture. `sorted(..., key=..., reverse=True)` orders the characters
-# by their counts, largest first:
+# by their counts, largest first (in the picture, `␣` is the space and `⏎` the newline):
 
 # %%
+from course_utils.text_plots import visible
+
 verse = "Humpty Dumpty sat on a wall,\nHumpty Dumpty had a great fall."
 counts = count_letters(verse)
 by_count = sorted(counts, key=counts.get, reverse=True)
 axes = new_axes("How often each character occurs in the verse", "character", "count", figsize=(9, 3.5))
-axes.bar([repr(char)[1:-1] for char in by_count], [counts[char] for char in by_count], color=COLORS[0])
+axes.bar([visible(char) for char in by_count], [counts[char] for char in by_count], color=COLORS[0])
 plt.show()
 
 # %%
@@ -497,6 +499,8 @@ left.set(title="A loss curve (plot)", xlabel="step", ylabel="loss")
 left.legend()
 image = right.imshow(table, cmap="Blues", vmin=0, vmax=1)
 right.set(title="A matrix as colours (imshow)", xlabel="column", ylabel="row")
+right.set_xticks(range(table.shape[1]))
+right.set_yticks(range(table.shape[0]))
 right.grid(False)
 figure.colorbar(image, ax=right, label="value")
 figure.tight_layout()
