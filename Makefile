@@ -38,7 +38,8 @@ install: $(STAMP)
 $(WORK): | $(STAMP)
 	mkdir -p $(WORK)
 
-# JupyterLab serves the whole course (solutions and course_utils in reach) and opens your copy of chapter 00.
+# JupyterLab serves the whole course and opens your copy of chapter 00; my-notebooks/ links to the solutions
+# and course_utils, so that each is a double-click away.
 lab: $(STAMP) | $(WORK)
 	$(BIN)/python tools/workspace.py lab $(WORK) $(LAB_FLAGS)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,19 @@ def test_sync_copies_new_chapters_and_never_overwrites(tmp_path: Path):
     mine.write_text("my work")
     assert workspace.sync(tmp_path) == []
     assert mine.read_text() == "my work"
+
+
+def test_sync_links_the_solutions_and_course_utils_beside_the_learner_s_notebooks(tmp_path: Path):
+    work = tmp_path / "my-notebooks"
+    workspace.sync(work)
+    assert (work / "solutions").resolve() == workspace.ROOT / "notebooks" / "solutions"
+    assert (work / "course_utils").resolve() == workspace.ROOT / "course_utils"
+    assert (work / "solutions" / "00_tour.ipynb").is_file()  # one double-click to the folder, one to a solution
+    assert (work / "course_utils" / "checks" / "core.py").is_file()
+    assert workspace.link_course_folders(work) == []  # made once; a second sync leaves them be
+    (work / "solutions").unlink()
+    (work / "solutions").mkdir()  # a folder of the learner's own with that name is never replaced
+    assert workspace.link_course_folders(work) == [] and not (work / "solutions").is_symlink()
 
 
 def test_reset_keeps_the_old_copy(tmp_path: Path):
@@ -77,7 +92,18 @@ def test_lab_serves_the_course_root_and_opens_the_learner_s_first_chapter(tmp_pa
     assert root == workspace.ROOT
     assert url == "/lab/tree/my-notebooks/00_tour.ipynb"
     # what JupyterLab's file browser lists is what the server's contents manager gives for the root it serves:
-    # the learner's folder, the solutions (notebooks > solutions: two clicks) and course_utils (one click)
+    # the solutions and course_utils, reached from the learner's folder through its links
+    # (a learner's folder of its own inside the course, so that the test leaves my-notebooks/ alone)
+    work_in_root = Path(tempfile.mkdtemp(prefix="lab-test-", dir=workspace.ROOT))
+    try:
+        workspace.sync(work_in_root)
+        contents = FileContentsManager(root_dir=str(root))
+        mine = {entry["name"] for entry in contents.get(work_in_root.name, content=True)["content"]}
+        assert {"00_tour.ipynb", "primer_python.ipynb", "solutions", "course_utils"} <= mine
+        assert contents.get(f"{work_in_root.name}/solutions/00_tour.ipynb", content=False)["type"] == "notebook"
+        assert contents.get(f"{work_in_root.name}/course_utils/checks/core.py", content=False)["type"] == "file"
+    finally:
+        shutil.rmtree(work_in_root)
     contents = FileContentsManager(root_dir=str(root))
     top = {entry["name"] for entry in contents.get("", content=True)["content"]}
     assert {"notebooks", "course_utils", "README.md"} <= top

@@ -6,9 +6,10 @@ conflicts with their work.
     python tools/workspace.py reset my-notebooks 03     # a fresh copy of chapter 03; the old one is kept aside
     python tools/workspace.py lab my-notebooks [jupyter options]   # sync, then JupyterLab on the whole course
 
-The primer (``primer``) is copied first, then the chapters. ``lab`` serves the repository's root, so that the
-solution notebooks and ``course_utils`` are a click or two away in JupyterLab's file browser, and opens your
-own copy of chapter 00.
+The primer (``primer``) is copied first, then the chapters. Beside them, ``sync`` puts two links to the course's
+own folders, ``solutions`` (the solution notebooks) and ``course_utils`` (the code the chapters import), so that
+each is one double-click away in JupyterLab's file browser. ``lab`` serves the repository's root, so that the
+links lead somewhere JupyterLab may open, and opens your own copy of chapter 00.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LEARNER_NOTEBOOKS = ROOT / "notebooks"
+COURSE_FOLDERS = {"solutions": ROOT / "notebooks" / "solutions", "course_utils": ROOT / "course_utils"}
 
 
 def learner_notebooks() -> list[Path]:
@@ -53,7 +56,26 @@ def sync(work: Path) -> list[Path]:
         if not target.exists():
             shutil.copyfile(notebook, target)
             copied.append(target)
+    link_course_folders(work)
     return copied
+
+
+def link_course_folders(work: Path) -> list[Path]:
+    """Put links named ``solutions`` and ``course_utils`` in ``work`` to the course's folders (relative links,
+    so that the course can be moved); an existing file or link of that name is left alone. Returns the links made.
+    Where links cannot be made (Windows without developer mode), says where the folders are instead."""
+    made = []
+    for name, folder in COURSE_FOLDERS.items():
+        link = work / name
+        if link.exists() or link.is_symlink():
+            continue
+        try:
+            link.symlink_to(os.path.relpath(folder, work.resolve()), target_is_directory=True)
+        except OSError:
+            print(f"Could not link {link} to {folder}: open {folder.relative_to(ROOT)} from the course's folder.")
+            continue
+        made.append(link)
+    return made
 
 
 def reset(work: Path, chapter: str) -> Path:
