@@ -32,6 +32,17 @@ def _count_lowercase(text):
     return counts
 
 
+def _count_without_a_start(text):
+    counts = {}
+    for letter in text:
+        counts[letter] += 1  # KeyError: the first time, the letter has no count yet
+    return counts
+
+
+def _pick_row_by_row(table, columns):
+    return np.array([table[row][columns] for row in range(len(table))])  # all the columns from each row
+
+
 def _pick_with_a_loop_over_columns(table, columns):
     return np.array([table[column, row] for row, column in enumerate(columns)])
 
@@ -42,6 +53,7 @@ WRONG_ANSWERS = {
         (lambda numbers: sum(numbers) // len(numbers), "`//`"),
         (_mean_return_in_loop, "inside the loop"),
         (lambda numbers: sum(numbers) / (len(numbers) - 1), "Start a total at 0"),
+        (lambda numbers: numbers.mean(), "'list' object has no attribute 'mean'"),
     ],
     "primer.loss_line": [
         (lambda step, loss: f"step {step}: loss {loss}", "exactly three decimals"),
@@ -55,6 +67,7 @@ WRONG_ANSWERS = {
         (_count_letters_only, "counts.get(letter, 0) + 1"),
         (lambda text: {letter: text.count(letter) for letter in text.replace(" ", "")}, "spaces"),
         (_count_lowercase, "'A' and 'a'"),
+        (_count_without_a_start, "KeyError"),
     ],
     "primer.center": [
         (lambda m: m - m.mean(), "whole matrix"),
@@ -68,11 +81,14 @@ WRONG_ANSWERS = {
         (lambda t, c: t[c], "picks whole rows"),
         (_pick_with_a_loop_over_columns, "swapped"),
         (lambda t, c: t.max(axis=1), "largest"),
+        (_pick_row_by_row, "a square of numbers"),
+        (lambda t, c: np.take(t, c), "Index with two arrays"),
     ],
     "primer.layer": [
         (lambda x, w, b: x @ w, "forget to add the bias"),
         (lambda x, w, b: x * w + b, "position by position"),
         (lambda x, w, b: x @ w.T + b, "not `weights.T`"),
         (lambda x, w, b: (x @ w) * b, "added, not multiplied"),
+        (lambda x, w, b: w @ x + b, "`inputs @ weights` is the matrix product"),
     ],
 }
