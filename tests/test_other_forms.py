@@ -2,9 +2,9 @@
 pass their checks, and every later cell of the chapter still runs with them.
 
 The unit test checks each answer and that the function the check hands on gives the reference's form on every
-test input (cheap, for any chapter). The notebook test runs the learner notebooks of chapters 00-03, in fast
-mode, with each exercise cell replaced by the answer of tests/other_forms, and requires every check to pass
-and every cell to run.
+test input (cheap, for any chapter). The notebook test runs the learner notebooks of the primer and chapters
+00-03, in fast mode, with each exercise cell replaced by the answer of tests/other_forms, and requires every
+check to pass and every cell to run.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ from course_utils.checks import exercises
 from course_utils.checks.core import EXPECT_ENV_VAR, PASSED, _form
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ("00", "01", "02", "03")
-STUB = re.compile(r'raise NotImplementedError\("(ch\d+\.\w+) is not done yet"\)')
+CHAPTERS = ("primer", "00", "01", "02", "03")
+STUB = re.compile(r'raise NotImplementedError\("((?:ch\d+|primer)\.\w+) is not done yet"\)')
+
+
+def _exercise_prefix(chapter: str) -> str:
+    """The exercises' id prefix: ``ch03`` for chapter 03, ``primer`` for the primer."""
+    return chapter if chapter == "primer" else f"ch{chapter}"
 
 
 def _other_forms() -> dict:
@@ -47,8 +52,10 @@ def _no_expectation(monkeypatch):
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_exercise_of_the_chapter_has_an_answer_in_another_form(chapter):
-    missing = sorted(set(exercises(f"ch{chapter}")) - set(OTHER_FORMS))
-    assert not missing, f"tests/other_forms/ch{chapter}.py has no right answer in another form for {missing}"
+    missing = sorted(set(exercises(_exercise_prefix(chapter))) - set(OTHER_FORMS))
+    assert not missing, (
+        f"tests/other_forms/{_exercise_prefix(chapter)}.py has no right answer in another form for {missing}"
+    )
 
 
 @pytest.mark.parametrize("exercise_id", sorted(OTHER_FORMS))
@@ -85,7 +92,7 @@ def test_the_learner_notebook_runs_to_the_end_with_answers_in_other_forms(chapte
         if match:
             cell.source = _cell_source(OTHER_FORMS[match.group(1)])
             substituted.append(match.group(1))
-    assert set(substituted) == set(exercises(f"ch{chapter}")), "every exercise cell must be substituted"
+    assert set(substituted) == set(exercises(_exercise_prefix(chapter))), "every exercise cell must be substituted"
     # every check must pass (the summary at the end asserts it too), in fast mode; the kernel inherits this
     monkeypatch.setenv(EXPECT_ENV_VAR, PASSED)
     monkeypatch.setenv("COURSE_FAST", "1")
