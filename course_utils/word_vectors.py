@@ -18,6 +18,7 @@ import difflib
 import functools
 import io
 import re
+import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from course_utils.data import DataError, verified_bytes
 
 SHAKESPEARE_VECTORS_FILE = "shakespeare_word2vec.npz"
 # sha256 of data/shakespeare_word2vec.npz, printed by tools/train_word_vectors.py when it wrote the file
-SHAKESPEARE_VECTORS_SHA256 = "to be filled by tools/train_word_vectors.py"
+SHAKESPEARE_VECTORS_SHA256 = "0950da486f3e7f5bfba45388bcf81f792f5e24cd66a4be4309ef6880d5ee2143"
 
 WORD_PATTERN = re.compile(r"[a-z']+")
 """A word is a run of lower-case letters and apostrophes ("o'er", "king's") in the lower-cased text."""
@@ -468,10 +469,21 @@ def _from_gensim(model: object) -> WordVectors:
 
 
 def save_word_vectors(wv: WordVectors, path: str | Path) -> None:
-    """Write ``wv`` to a compressed ``.npz`` file: vectors in float16, words, counts; no pickled objects."""
+    """Write ``wv`` to a compressed ``.npz`` file: vectors in float16, words, counts; no pickled objects.
+
+    The same vectors always give the same bytes (every member of the zip archive carries a fixed date, where
+    ``np.savez_compressed`` would stamp the current time), so a retrained file can be compared by its sha256.
+    """
     counts = wv.counts if wv.counts is not None else np.zeros(len(wv), dtype=np.int64)
+    arrays = {"vectors": wv.vectors.astype(np.float16), "words": np.array(wv.words), "counts": counts}
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, vectors=wv.vectors.astype(np.float16), words=np.array(wv.words), counts=counts)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue(), compresslevel=9)
     Path(path).write_bytes(buffer.getvalue())
 
 

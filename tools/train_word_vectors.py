@@ -41,13 +41,14 @@ CANDIDATES = {
     "window 5, sample 1e-3": {"window": 5, "sample": 1e-3},
     "window 5, sample 1e-4": {"window": 5, "sample": 1e-4},
     "window 10, sample 1e-4": {"window": 10, "sample": 1e-4},
+    "window 3, sample 1e-3": {"window": 3, "sample": 1e-3},
 }
 COMMON = {"vector_size": 100, "min_count": 5, "epochs": 20, "negative": 5}
 EVALUATION_SEEDS = (0, 1, 2)
 
 # --- the committed run (chosen by --evaluate; see data/README.md for the figures) ------------------------------
-CHOSEN = "window 5, sample 1e-4"
-SEED = 0
+CHOSEN = "window 5, sample 1e-3"
+SEED = 2
 # words whose float16 neighbours must match the float32 ones (a check that halving the file costs nothing)
 PROBE_WORDS = ("king", "love", "tower", "sword", "night", "father", "rome", "gold", "horse", "god")
 

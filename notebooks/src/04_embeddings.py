@@ -56,6 +56,8 @@ from course_utils.word_vectors import (
     GENDER_PAIRS,
     UnknownWordError,
     WordVectors,
+    as_token_ids,  # noqa: F401 - the exercises use it
+    check_k,  # noqa: F401 - the exercises use it
     evaluate_analogies,
     gender_analogies,
     load_glove,
@@ -64,6 +66,7 @@ from course_utils.word_vectors import (
     text_sentences,
     text_words,
     train_word2vec,
+    word_index,  # noqa: F401 - the exercises use it
 )
 
 generator = seed_everything(0)
