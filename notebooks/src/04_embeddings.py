@@ -294,7 +294,9 @@ assert nearest_neighbours(shakespeare.vectors, shakespeare.words, "king", 8) == 
 assert "queen" in nearest_neighbours(shakespeare.vectors, shakespeare.words, "king", 8)
 
 # %% [markdown]
-# The neighbours are not synonyms: they are words that *keep the same company*. Weapons sit with weapons,
+# The neighbours of "tower" are places and buildings (Pomfret castle, the abbey, London, Westminster), since
+# Shakespeare's towers are where his kings are kept. The neighbours are not synonyms: they are words that
+# *keep the same company*. Weapons sit with weapons,
 # times of day with times of day, titles with titles. Where the vectors come from a few plays instead of the
 # whole web, some neighbours are names of the characters who happen to be kings, or words from the one play
 # where a word is common: the vectors know Shakespeare, not English.
@@ -354,12 +356,12 @@ print("Shakespeare's vectors:", score)
 
 # %%
 assert score.n == 156 and score.skipped == 0
-assert 0.2 < score.top1 < 0.5 and score.top1 < score.top5 < 0.7, score
+assert 0.2 < score.top1 < 0.3 and 0.3 < score.top5 < 0.45, score
 
 # %% [markdown]
-# So on Shakespeare's vectors, the male-to-female step finds the right word first in roughly one analogy in
-# three, and among the first five in about half. That is far above chance (one word in thousands) and far
-# from perfect. Which analogies fail teaches as much as which succeed:
+# So on Shakespeare's vectors, the male-to-female step finds the right word first in about one analogy in
+# four, and among the first five in a bit over a third. That is far above chance (one word in thousands) and
+# far from perfect. Which analogies fail teaches as much as which succeed:
 
 # %%
 examples = [
@@ -376,12 +378,14 @@ for a, b, c, d in examples:
     print(f"{a}:{b} :: {c}:? -> {got}  ({d}: {'place ' + str(place) if place else 'not in the top 5'}; seen {counts})")
 
 # %% [markdown]
-# Rare words learn poorer vectors: a word seen a few dozen times has had few chances to be pulled anywhere, so
-# its direction is partly the random start. And Shakespeare's "lord" and "lady", "sir" and "madam" are not used
-# the same way in every play, so the step between them differs from pair to pair.
+# The misses are instructive. From "son", the step lands among female words of the wrong relation (a widow, a
+# dowager): the direction "female" is there, "daughter" is not nearest to it. Rare words learn poorer vectors:
+# a word seen a few dozen times ("aunt") has had few chances to be pulled anywhere, so its direction is partly
+# the random start. And Shakespeare does not use "boy" and "girl", "prince" and "princess" in matching ways
+# (his boys are pages and girls in disguise), so the step between one pair is not the step between another.
 #
 # **Leaving the question words in.** Without excluding a, b and c, the first answer is almost always one of
-# them (usually c, since the step from a to b is short compared with c's own vector):
+# them, which is true and useless:
 
 
 # %%
@@ -467,9 +471,9 @@ assert all(len(token_neighbours(" " + word)) == 8 for word in ["king", "sword", 
 # The GPT's neighbours are of a different kind. Its W_E was trained for 1,000 steps (about one and a half passes
 # over the text) and only to help predict the *next* token, inside a network that does most of the work in its
 # later layers; Word2Vec's whole job was to make vectors of words that share company similar, over 20 passes.
-# Still, the GPT puts tokens that can stand in the same place near each other: other nouns after " the", other
-# verbs, other names. Larger models trained longer have embedding matrices as meaningful as Word2Vec's: the
-# video's "tower" neighbours came from such a model.
+# Still, the GPT puts tokens that can stand in the same place near each other: the neighbours of " king",
+# " sword" and " love" are all nouns that can follow " the" or " my". Larger models trained longer have
+# embedding matrices as meaningful as Word2Vec's: the video's "tower" neighbours came from such a model.
 #
 # ## 4.8 Pictures in 2-D and 3-D: PCA
 #
@@ -566,7 +570,7 @@ def record(epoch: int, wv: WordVectors) -> None:
 
 
 start = time.perf_counter()
-my_vectors = train_word2vec(sentences, vector_size=50, window=5, min_count=5, epochs=scaled(full=10, fast=5),
+my_vectors = train_word2vec(sentences, vector_size=50, window=5, min_count=5, epochs=scaled(full=10, fast=3),
                             seed=0, on_epoch_end=record)  # fmt: skip
 print(f"trained in {time.perf_counter() - start:.1f} s:", my_vectors)
 for epoch, neighbours, _ in history:
@@ -579,22 +583,25 @@ axes.plot(epochs, [king_queen for _, _, king_queen in history], marker="o", colo
 plt.show()
 
 # %%
-assert len(history) == scaled(full=10, fast=5)
-assert history[-1][2] > 0.3  # by the end, king and queen point in similar directions
+assert [epoch for epoch, _, _ in history] == list(range(1, scaled(full=10, fast=3) + 1))
+assert history[0][1] != history[-1][1]  # the neighbours moved as training went on
 
 # %% [markdown]
-# After the first pass the neighbours are mostly frequent words that happen to share lines; pass after pass they
-# sharpen. On the whole text, titles gather around "king" and times of day around "night".
+# Early on, the neighbours are mostly frequent words that happened to share a few lines; pass after pass they
+# move. Compare the last line with the neighbours of "king" and "night" in the course's vectors (4.5), which
+# had 20 passes over the whole text. (In fast mode, as in the course's tests, this cell reads only the first
+# 6,000 paragraphs for 3 passes, so its neighbours are still rough.)
 #
-# **The window changes what "alike" means.** A small window sees only the words right beside a word: what
-# can stand in the same place in a sentence (a noun among nouns). A large window sees the whole neighbourhood:
-# what the passage is about. Train twice, with windows of 2 and 10, and compare:
+# **The window changes what "alike" means.** A small window sees only the words right beside a word, so it
+# tends to group words that can stand in the same place in a sentence; a large window sees the whole
+# neighbourhood, so it tends to group words of the same subject. Train twice, with windows of 2 and 10, and
+# compare:
 
 # %%
 by_window = {}
 for window in (2, 10):
     by_window[window] = train_word2vec(sentences, vector_size=50, window=window, min_count=5,
-                                       epochs=scaled(full=5, fast=3), seed=0, progress=False)  # fmt: skip
+                                       epochs=scaled(full=5, fast=1), seed=0, progress=False)  # fmt: skip
     print(f"window {window:2d}: sword -> {[w for w, _ in by_window[window].neighbours('sword', 6)]}")
 plot_neighbours(
     {f"sword, window {window}": wv.neighbours("sword", 6) for window, wv in by_window.items()},
@@ -609,7 +616,7 @@ assert [w for w, _ in by_window[2].neighbours("sword", 6)] != [w for w, _ in by_
 # %% [markdown]
 # Try other settings: a different `seed` (other vectors, other neighbours: the variance of 4.6), more `epochs`,
 # a larger `vector_size`, and score each with `evaluate_analogies(my_vectors, analogies)`. On the whole text, one
-# run takes about half a minute on a laptop.
+# run over the whole text takes from a few seconds to a minute, depending on the computer.
 #
 # ## Summary
 #
@@ -621,7 +628,7 @@ assert [w for w, _ in by_window[2].neighbours("sword", 6)] != [w for w, _ in by_
 # - **Cosine similarity** compares directions, whatever the lengths. Chapter 05 goes deeper into dot products:
 #   projections on a direction, and the unembedding, which scores every token by a dot product.
 # - **Nearest neighbours and analogies** show that directions carry meaning, with an honest score: on
-#   Shakespeare's vectors the gender step finds the right word first in about a third of 156 analogies. One
+#   Shakespeare's vectors the gender step finds the right word first in about a quarter of 156 analogies. One
 #   lucky analogy proves nothing; many measured do. Chapter 05 finds such directions (gender, plurality).
 # - **PCA** (centre, SVD, project) gives the 2-D and 3-D views of 100-D vectors; the views lose most of the
 #   spread, so use them to look, not to measure.
