@@ -499,7 +499,7 @@ assert all(len(token_neighbours(" " + word)) == 8 for word in ["king", "sword", 
 
 # %%
 word_groups = {
-    "royalty": ["king", "queen", "prince", "princess", "duke", "duchess", "lord", "lady", "emperor", "empress"],
+    "royalty": ["king", "queen", "prince", "princess", "duke", "duchess", "lord", "lady", "earl", "countess"],
     "family": ["father", "mother", "son", "daughter", "brother", "sister", "uncle", "aunt", "husband", "wife"],
     "numbers": ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
     "places": ["rome", "france", "england", "venice", "egypt", "athens", "london", "scotland", "wales", "greece"],
