@@ -273,8 +273,9 @@ def check_k(k: int, n_available: int, name: str = "k") -> None:
 def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """The cosine of the angle between vectors ``a`` and ``b``: their dot product divided by both lengths.
 
-    ``a`` and ``b`` are 1-D arrays (or tensors) of the same length, neither all zeros. Returns a float from -1
-    (opposite directions) through 0 (at right angles) to 1 (the same direction), whatever the lengths.
+    ``a`` and ``b`` are 1-D arrays (or tensors) of the same length. Returns a float from -1 (opposite
+    directions) through 0 (at right angles) to 1 (the same direction), whatever the lengths. A vector of zeros
+    has no direction: it raises a ``ValueError``.
 
     >>> cosine_similarity(np.array([1.0, 0.0]), np.array([3.0, 3.0]))  # 45 degrees apart
     0.7071067811865475
@@ -293,7 +294,8 @@ def nearest_neighbours(vectors: np.ndarray, words: list[str], query: str, k: int
     """The ``k`` words whose vectors are most cosine-similar to the vector of ``query``, best first.
 
     ``vectors`` is an ``(n_words, d)`` array whose row ``i`` is the vector of ``words[i]``. The query itself
-    is left out of the answer (it is always its own nearest neighbour). Returns a list of ``k`` words.
+    is left out of the answer (it is always its own nearest neighbour). Returns a list of ``k`` words. A query
+    that is not in ``words`` raises a ``KeyError``; ``k`` outside 1 .. ``len(words) - 1`` a ``ValueError``.
 
     >>> nearest_neighbours(np.array([[1.0, 0], [0.9, 0.1], [0, 1]]), ["a", "b", "c"], "a", k=1)
     ['b']
@@ -318,7 +320,8 @@ def analogy(vectors: np.ndarray, words: list[str], a: str, b: str, c: str, k: in
     Scale the vectors of ``a``, ``b`` and ``c`` to length 1, form ``b - a + c`` (start at ``c`` and move it
     as far as ``a`` moved to become ``b``), and rank every word by its cosine similarity to that point,
     leaving ``a``, ``b`` and ``c`` out of the answer (as gensim's ``most_similar`` does).
-    ``vectors`` is ``(n_words, d)`` with row ``i`` the vector of ``words[i]``. Returns a list of ``k`` words.
+    ``vectors`` is ``(n_words, d)`` with row ``i`` the vector of ``words[i]``. Returns a list of ``k`` words; a
+    word that is not in ``words`` raises a ``KeyError``.
     """
     vectors = np.asarray(vectors, dtype=np.float64)
     if len(vectors) != len(words):
@@ -339,7 +342,8 @@ def pca_project(X: np.ndarray, n_components: int) -> np.ndarray:
 
     ``X`` is ``(n_points, d)``. Subtract the mean row, take the singular value decomposition
     ``X_c = U S V^T``, and project on the first rows of ``V^T`` (the directions along which the points
-    spread most). Returns ``(n_points, n_components)``; the sign of each column is arbitrary.
+    spread most). Returns ``(n_points, n_components)``; the sign of each column is arbitrary. More components
+    than ``min(X.shape)`` raise a ``ValueError``.
     """
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or len(X) < 2:

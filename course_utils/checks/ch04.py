@@ -27,6 +27,10 @@ def _t(value: Any) -> torch.Tensor:
 # ----------------------------------------------------------------------------------------------------------------
 # ch04.embed_lookup and ch04.one_hot_matmul
 
+# an id with no row: as_token_ids says so (ValueError); plain indexing (IndexError) and torch's one_hot
+# (RuntimeError) refuse it too, which is also fine
+_LOOKUP_ERRORS = (ValueError, IndexError, RuntimeError)
+
 
 def _lookup_cases() -> list[Case]:
     # a square W_E first, so that a lookup of columns runs and can be named; then 2-D ids, then a wide W_E
@@ -36,6 +40,7 @@ def _lookup_cases() -> list[Case]:
         Case("ids [6, 0, 3, 1] in a 7x3 W_E (7 tokens, 3 dimensions)", (torch.tensor([6, 0, 3, 1]), _matrix(7, 3, 2))),
         Case("a single id, 5, as a 0-d tensor, in a 6x4 W_E", (torch.tensor(5), _matrix(6, 4, 3))),
         Case("ids given as a Python list [1, 1, 0]", ([1, 1, 0], _matrix(3, 8, 4))),
+        Case("id 7 in a 4x2 W_E (no row 7)", (torch.tensor([1, 7]), _matrix(4, 2, 5)), raises=_LOOKUP_ERRORS),
     ]
 
 
@@ -117,11 +122,16 @@ def _cosine_cases() -> list[Case]:
         ),
         Case("a vector with itself times 10", (np.array([0.5, -1.5, 2.0]), np.array([5.0, -15.0, 20.0]))),
         Case("two torch tensors", (torch.tensor([1.0, 2.0, 3.0]), torch.tensor([-2.0, 0.5, 1.0]))),
+        Case("a vector of zeros (no direction)", (np.zeros(3), np.array([1.0, 2.0, 3.0])), raises=(ValueError,)),
     ]
 
 
 def _np(value: Any) -> np.ndarray:
-    return to_numpy(value).astype(np.float64)
+    """A float64 array of ``value``; a vector of zeros raises, so that no mistake claims the zero-vector case."""
+    array = to_numpy(value).astype(np.float64)
+    if array.ndim == 1 and not array.any():
+        raise ValueError("a vector of zeros")
+    return array
 
 
 register(
@@ -223,6 +233,8 @@ def _neighbour_cases() -> list[Case]:
             (two_d, ["a", "b", "c", "d", "e"], "a", 2),
         ),
         Case("the same 5 words, query 'e', k = 4 (all the others)", (two_d, ["a", "b", "c", "d", "e"], "e", 4)),
+        Case("a query not in the words, 'jester'", (toy, _TOY_WORDS, "jester", 3), raises=(KeyError, ValueError)),
+        Case("k = 0", (toy, _TOY_WORDS, "king", 0), raises=(ValueError,)),
     ]
 
 
@@ -232,6 +244,8 @@ def _cosines(vectors: Any, target: np.ndarray) -> np.ndarray:
 
 
 def _rank(scores: np.ndarray, words: list[str], k: int, exclude: list[int], largest: bool = True) -> list[str]:
+    if k < 1:
+        raise ValueError("no k words to rank")  # a mistake says nothing about an input the check expects refused
     scores = np.array(scores, dtype=np.float64)
     scores[exclude] = -np.inf if largest else np.inf
     order = np.argsort(-scores if largest else scores, kind="stable")
@@ -293,6 +307,11 @@ def _analogy_cases() -> list[Case]:
         ),
         Case("80 random words of 10 dimensions: w1 : w2 :: w3 : ?, k = 5", (big, big_words, "w1", "w2", "w3", 5)),
         Case("the same words: w40 : w7 :: w13 : ?, k = 2", (big, big_words, "w40", "w7", "w13", 2)),
+        Case(
+            "a word not in the vocabulary, 'jester'",
+            (toy, _TOY_WORDS, "man", "jester", "king", 3),
+            raises=(KeyError, ValueError),
+        ),
     ]
 
 
@@ -387,6 +406,7 @@ def _pca_cases() -> list[Case]:
         Case("30 points in 8 dimensions, 3 components", (_pca_data(30, 8, 1), 3)),
         Case("6 points in 10 dimensions (fewer points than dimensions), 2 components", (_pca_data(6, 10, 2), 2)),
         Case("20 points in 4 dimensions, 1 component", (_pca_data(20, 4, 3), 1)),
+        Case("5 components of 4-dimensional points", (_pca_data(20, 4, 4), 5), raises=(ValueError,)),
     ]
 
 

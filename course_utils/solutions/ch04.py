@@ -15,7 +15,8 @@ def embed_lookup(ids: torch.Tensor, W_E: torch.Tensor) -> torch.Tensor:
     """The embedding of each token id: row ``id`` of ``W_E``.
 
     ``ids`` holds whole numbers from 0 to ``vocab_size - 1``, in any shape (one id, a list, a batch of
-    sequences); ``W_E`` is the ``(vocab_size, d)`` embedding matrix. Returns shape ``(*ids.shape, d)``.
+    sequences); ``W_E`` is the ``(vocab_size, d)`` embedding matrix. Returns shape ``(*ids.shape, d)``. An id
+    with no row in ``W_E`` raises a ``ValueError``.
 
     >>> embed_lookup(torch.tensor([2, 0]), torch.tensor([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]))
     tensor([[3., 3.],
