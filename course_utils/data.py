@@ -71,8 +71,8 @@ def _restore_advice(name: str, rebuild: str = "python tools/build_data.py") -> s
     if os.environ.get(DATA_DIR_ENV_VAR, "").strip():
         return (
             f"copy a good {name} into {data_dir()} (the folder {DATA_DIR_ENV_VAR} names) from a clone's data/ "
-            f"folder (`git checkout -- data/{name}` restores that one), unset {DATA_DIR_ENV_VAR} to read the "
-            f"clone's data/ instead,"
+            f"folder (`git checkout -- data/{name}` restores that one; `{rebuild}` rebuilds it), unset "
+            f"{DATA_DIR_ENV_VAR} to read the clone's data/ instead,"
         )
     return f"restore it with `git checkout -- data/{name}`, rebuild it with `{rebuild}`,"
 
