@@ -50,8 +50,8 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "data"
 
 
-def data_path(name: str) -> Path:
-    """The path of the data file ``name``, with a clear error if it is not there."""
+def data_path(name: str, rebuild: str = "python tools/build_data.py") -> Path:
+    """The path of the data file ``name``, with a clear error if it is not there (``rebuild``: how to remake it)."""
     if not isinstance(name, str) or not name or Path(name).name != name:
         raise TypeError(
             f"name must be the name of a file in the data folder, such as {SHAKESPEARE_FILE!r}, got {name!r}."
@@ -60,31 +60,39 @@ def data_path(name: str) -> Path:
     if not path.is_file():
         raise DataError(
             f"The course data file {path} is missing. It is part of the course repository: run the notebooks "
-            f"from a full clone (git clone, not a download of single files), {_restore_advice(name)} or point "
+            f"from a full clone (git clone, not a download of single files), {_restore_advice(name, rebuild)} or point "
             f"{DATA_DIR_ENV_VAR} at a folder that holds it."
         )
     return path
 
 
-def _restore_advice(name: str) -> str:
+def _restore_advice(name: str, rebuild: str = "python tools/build_data.py") -> str:
     """How to get a good copy of ``name`` back, for the folder the course actually reads."""
     if os.environ.get(DATA_DIR_ENV_VAR, "").strip():
         return (
             f"copy a good {name} into {data_dir()} (the folder {DATA_DIR_ENV_VAR} names) from a clone's data/ "
-            f"folder (`git checkout -- data/{name}` restores that one), unset {DATA_DIR_ENV_VAR} to read the "
-            f"clone's data/ instead,"
+            f"folder (`git checkout -- data/{name}` restores that one; `{rebuild}` rebuilds it), unset "
+            f"{DATA_DIR_ENV_VAR} to read the clone's data/ instead,"
         )
-    return f"restore it with `git checkout -- data/{name}`, rebuild it with `python tools/build_data.py`,"
+    return f"restore it with `git checkout -- data/{name}`, rebuild it with `{rebuild}`,"
 
 
-def _verified(name: str, content: bytes, expected_sha256: str) -> bytes:
+def _verified(name: str, content: bytes, expected_sha256: str, rebuild: str = "python tools/build_data.py") -> bytes:
     digest = hashlib.sha256(content).hexdigest()
     if digest != expected_sha256:
         raise DataError(
             f"The course data file {data_dir() / name} is corrupt: its sha256 is {digest}, expected "
-            f"{expected_sha256}. To fix it, {_restore_advice(name)} then restart the kernel."
+            f"{expected_sha256}. To fix it, {_restore_advice(name, rebuild)} then restart the kernel."
         )
     return content
+
+
+def verified_bytes(name: str, expected_sha256: str, rebuild: str = "python tools/build_data.py") -> bytes:
+    """The bytes of the data file ``name``, with a clear :class:`DataError` if it is missing or not the right file.
+
+    ``rebuild`` is the command the message suggests for making the file again.
+    """
+    return _verified(name, data_path(name, rebuild).read_bytes(), expected_sha256, rebuild)
 
 
 @functools.cache
