@@ -89,9 +89,7 @@ def check_logits(logits: torch.Tensor, dim: int = -1) -> None:
     if not logits.dtype.is_floating_point:
         raise TypeError(f"logits must hold floats, got dtype {logits.dtype}: convert with logits.float().")
     if logits.ndim == 0 or logits.shape[dim] == 0:
-        raise ValueError(
-            f"logits must have at least one score along dimension {dim}, got shape {tuple(logits.shape)}."
-        )
+        raise ValueError(f"logits must have at least one score along dimension {dim}, got shape {tuple(logits.shape)}.")
     if bool(torch.isnan(logits).any()) or bool(torch.isposinf(logits).any()):
         raise ValueError(
             "logits hold nan or +inf, which no probability can come from: look at what produced them "
@@ -143,8 +141,7 @@ def check_top_k(k: int) -> None:
     """Raise a ValueError unless ``k`` is a whole number of at least 1 (k at least the vocabulary keeps all)."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ValueError(
-            f"k must be a whole number of at least 1 (a k at least the vocabulary size keeps every token), "
-            f"got {k!r}."
+            f"k must be a whole number of at least 1 (a k at least the vocabulary size keeps every token), got {k!r}."
         )
 
 
