@@ -252,9 +252,10 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
             f"position the ids run from 0 to {vocab_size - 1}."
         )
     largest = logits.amax(dim=-1, keepdim=True)  # (..., 1)
-    log_sum_exp = largest[..., 0] + torch.log(torch.exp(logits - largest).sum(dim=-1))  # (...)
+    shifted_log_sum_exp = torch.log(torch.exp(logits - largest).sum(dim=-1))  # (...): log-sum-exp minus largest
     true_logits = logits.gather(-1, targets.long()[..., None])[..., 0]  # (...)
-    return (log_sum_exp - true_logits).mean()
+    # log-sum-exp minus the true logit, the two large numbers (largest, true logit) subtracted first for precision
+    return (largest[..., 0] - true_logits + shifted_log_sum_exp).mean()
 
 
 def entropy(probs: torch.Tensor) -> torch.Tensor:

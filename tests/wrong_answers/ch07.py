@@ -47,8 +47,10 @@ def _softmax_no_exp(logits, dim=-1):
 
 
 def _log_softmax(logits, dim=-1):
-    return logits - logits.amax(dim=dim, keepdim=True) - torch.log(
-        torch.exp(logits - logits.amax(dim=dim, keepdim=True)).sum(dim=dim, keepdim=True)
+    return (
+        logits
+        - logits.amax(dim=dim, keepdim=True)
+        - torch.log(torch.exp(logits - logits.amax(dim=dim, keepdim=True)).sum(dim=dim, keepdim=True))
     )
 
 
