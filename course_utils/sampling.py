@@ -151,6 +151,27 @@ def check_top_p(p: float) -> None:
         raise ValueError(f"p must be a number above 0 and at most 1 (1 keeps every token), got {p!r}.")
 
 
+def check_targets(logits: torch.Tensor, targets: torch.Tensor) -> None:
+    """Raise a clear error unless ``targets`` holds one whole-number id per position of ``logits`` (..., V), each
+    from 0 to V - 1."""
+    if not isinstance(targets, torch.Tensor) or targets.dtype.is_floating_point or targets.dtype == torch.bool:
+        raise TypeError(
+            f"targets must be a tensor of whole-number token ids (dtype torch.long), got "
+            f"{getattr(targets, 'dtype', type(targets).__name__)}."
+        )
+    if targets.shape != logits.shape[:-1]:
+        raise ValueError(
+            f"targets {tuple(targets.shape)} must have the shape of logits {tuple(logits.shape)} without its last "
+            f"dimension (the vocabulary): one target id per position."
+        )
+    vocab_size = logits.shape[-1]
+    if targets.numel() and (int(targets.min()) < 0 or int(targets.max()) >= vocab_size):
+        raise ValueError(
+            f"targets hold ids from {int(targets.min())} to {int(targets.max())}, but with {vocab_size} logits per "
+            f"position the ids run from 0 to {vocab_size - 1}."
+        )
+
+
 def softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """Turn scores into probabilities along ``dim``: the exp of each logit, divided by the sum of the exps.
 
@@ -235,22 +256,7 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     inside the exp, so that no softmax is formed and nothing overflows or takes the log of 0.
     """
     check_logits(logits)
-    if not isinstance(targets, torch.Tensor) or targets.dtype.is_floating_point or targets.dtype == torch.bool:
-        raise TypeError(
-            f"targets must be a tensor of whole-number token ids (dtype torch.long), got "
-            f"{getattr(targets, 'dtype', type(targets).__name__)}."
-        )
-    if targets.shape != logits.shape[:-1]:
-        raise ValueError(
-            f"targets {tuple(targets.shape)} must have the shape of logits {tuple(logits.shape)} without its last "
-            f"dimension (the vocabulary): one target id per position."
-        )
-    vocab_size = logits.shape[-1]
-    if targets.numel() and (int(targets.min()) < 0 or int(targets.max()) >= vocab_size):
-        raise ValueError(
-            f"targets hold ids from {int(targets.min())} to {int(targets.max())}, but with {vocab_size} logits per "
-            f"position the ids run from 0 to {vocab_size - 1}."
-        )
+    check_targets(logits, targets)
     largest = logits.amax(dim=-1, keepdim=True)  # (..., 1)
     shifted_log_sum_exp = torch.log(torch.exp(logits - largest).sum(dim=-1))  # (...): log-sum-exp minus largest
     true_logits = logits.gather(-1, targets.long()[..., None])[..., 0]  # (...)

@@ -563,7 +563,10 @@ def sampling_widget(
                 f"step {step_slider.value}: drew {_label(step.chosen_text)} "
                 f"({step.chosen_probability:.0%}; {step.kept:,} tokens had a chance)"
             )
-            axes = plot_top_tokens(step.top, title, step.chosen_text)
+            bars = list(step.top)
+            if step.chosen_rank > len(bars):  # drawn from the tail: show it below the likeliest ones
+                bars.append((step.chosen_text, step.chosen_probability))
+            axes = plot_top_tokens(bars, title, step.chosen_text, xmax=None)
             plt.show()
             plt.close(axes.figure)
 

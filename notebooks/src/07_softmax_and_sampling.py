@@ -45,6 +45,7 @@ from course_utils.sampling import (  # noqa: F401 - the solutions' argument chec
     check_generator,
     check_logits,
     check_probabilities,
+    check_targets,
     check_temperature,
     check_top_k,
     check_top_p,
@@ -73,6 +74,7 @@ top_scores, top_ids = torch.topk(logits, 5)
 for score, token_id in zip(top_scores, top_ids, strict=True):
     print(f"  {vocab.token_text(int(token_id))!r:>10}  {score:6.2f}")
 assert len(logits) == len(vocab) and logits.min() < 0 < logits.max()
+assert (logits < 0).float().mean() > 0.5  # negative for most tokens
 
 # %% [markdown]
 # A logit is not a probability: it is negative for most tokens, and nothing makes them add up to 1. To turn
@@ -247,11 +249,13 @@ assert 200 < math.exp(at_one) < 300 and 3_000 < math.exp(at_two) < len(vocab)
 
 # %%
 use_course_style()
-figure, panels = plt.subplots(1, 4, figsize=(15, 3.6), sharey=True)
+figure, panels = plt.subplots(1, 4, figsize=(15, 4.2))
 top_ten = torch.topk(logits, 10).indices
 for axes, temperature in zip(panels, (0.0, 0.5, 1.0, 2.0), strict=True):
     spread = softmax_with_temperature(logits, temperature)
-    plot_top_tokens([(vocab.token_text(int(i)), float(spread[i])) for i in top_ten], f"T = {temperature:g}", axes=axes)
+    title = f"T = {temperature:g} (note the scale)" if temperature else "T = 0"
+    plot_top_tokens([(vocab.token_text(int(i)), float(spread[i])) for i in top_ten], title, axes=axes, xmax=None)
+    axes.set_xlabel("probability")
 figure.tight_layout()
 plt.show()
 greedy = softmax_with_temperature(logits, 0.0)
@@ -296,15 +300,15 @@ standard_error = math.sqrt(float(probs.max()) * (1 - float(probs.max())) / n_dra
 assert abs(shares[probs.argmax()] - probs.max()) < 5 * standard_error
 
 # %% [markdown]
-# And the same seed gives the same draws, while another seed gives others:
+# And the same seed gives the same draws, while another seed gives others (ten candidates for the same next
+# token, each drawn on its own: not a text):
 
 # %%
 first = sample(probs.expand(10, -1), torch.Generator().manual_seed(7))
 again = sample(probs.expand(10, -1), torch.Generator().manual_seed(7))
 other = sample(probs.expand(10, -1), torch.Generator().manual_seed(8))
-print("seed 7:", vocab.decode(first).replace("\n", "⏎"))
-print("seed 7:", vocab.decode(again).replace("\n", "⏎"))
-print("seed 8:", vocab.decode(other).replace("\n", "⏎"))
+for seed, drawn_ids in ((7, first), (7, again), (8, other)):
+    print(f"seed {seed}:", [vocab.token_text(int(i)) for i in drawn_ids])
 assert torch.equal(first, again) and not torch.equal(first, other)
 
 # %% [markdown]
@@ -399,8 +403,9 @@ assert 1 <= kept <= 50 and filtered_distribution[drawn[0]] > 0
 # the drawn one outlined in red. The slider **show step** draws that step's distribution as bars. Move the
 # temperature, top-k and top-p, or ask for a new seed, and it regenerates.
 #
-# Things to try: temperature 0 (every step takes the top bar; the text repeats itself), temperature 2 without
-# filters (the tail takes over), then temperature 2 with top-p 0.5 (the tail is cut: the text stays readable).
+# Things to try: temperature 0 (every step takes the top bar, and the text soon repeats itself); temperature 1.5
+# without filters (thousands of tokens have a chance, and the tail takes over); then temperature 1.5 with top-k
+# 20 (only the 20 likeliest can be drawn).
 
 # %%
 from course_utils.tour import generate_steps, sampling_widget
@@ -411,18 +416,20 @@ sampling_widget(tour, WIDGET_PROMPT, n_tokens=widget_tokens, temperature=1.0, to
 
 # %% [markdown]
 # The widget calls `generate_steps`, so we can check what it shows. Greedy decoding draws the likeliest token at
-# every step, with probability 1; a top-p of 0.5 never draws from the tail, so each step's drawn token is among
-# the few that the nucleus keeps:
+# every step, with probability 1, and repeats itself; at temperature 1.5 thousands of tokens have a chance at
+# every step, and top-k 20 leaves 20:
 
 # %%
 greedy_steps = generate_steps(tour, WIDGET_PROMPT, widget_tokens, temperature=0.0)
-nucleus_steps = generate_steps(tour, WIDGET_PROMPT, widget_tokens, temperature=2.0, top_p=0.5, seed=1)
-hot_steps = generate_steps(tour, WIDGET_PROMPT, widget_tokens, temperature=2.0, seed=1)
-for name, steps in (("greedy", greedy_steps), ("T = 2, top-p 0.5", nucleus_steps), ("T = 2", hot_steps)):
+hot_steps = generate_steps(tour, WIDGET_PROMPT, widget_tokens, temperature=1.5, seed=1)
+top_k_steps = generate_steps(tour, WIDGET_PROMPT, widget_tokens, temperature=1.5, top_k=20, seed=1)
+for name, steps in (("greedy", greedy_steps), ("T = 1.5", hot_steps), ("T = 1.5, top-k 20", top_k_steps)):
     text = "".join(step.chosen_text for step in steps).replace("\n", "⏎")
     print(f"{name:>17}: {text!r}  (tokens with a chance per step: {[step.kept for step in steps]})")
+greedy_pairs = [(a.chosen_id, b.chosen_id) for a, b in zip(greedy_steps, greedy_steps[1:], strict=False)]
 assert all(step.chosen_rank == 1 and step.kept == 1 for step in greedy_steps)
-assert max(step.kept for step in nucleus_steps) < min(step.kept for step in hot_steps)
+assert len(set(greedy_pairs)) < len(greedy_pairs)  # a pair of tokens comes back: greedy text repeats itself
+assert min(step.kept for step in hot_steps) > 1000 and all(step.kept == 20 for step in top_k_steps)
 
 # %% [markdown]
 # ## 7.7 Cross-entropy: how a GPT is scored and trained
@@ -515,7 +522,7 @@ nats_per_character = float(loss) * targets.numel() / characters
 bigram_per_character = heldout_bigram_nll()
 print(f"{characters / targets.numel():.2f} characters per token on average")
 print(f"tour GPT: {nats_per_character:.2f} nats per character; character bigram: {bigram_per_character:.2f}")
-assert nats_per_character < 2 < bigram_per_character
+assert nats_per_character < 2 < bigram_per_character and round(bigram_per_character, 2) == 2.54
 
 # %% [markdown]
 # ## Summary
