@@ -95,12 +95,6 @@ def _temperature_zero_last_tie(logits, temperature):
     return _torch_softmax(logits / temperature)
 
 
-def _temperature_zero_long(logits, temperature):
-    if temperature == 0:
-        return F.one_hot(logits.argmax(dim=-1), logits.shape[-1])
-    return _torch_softmax(logits / temperature)
-
-
 def _temperature_naive(logits, temperature):
     if temperature == 0:
         return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)
@@ -321,7 +315,6 @@ WRONG_ANSWERS = {
         (_temperature_zero_argmax, "one-hot vector"),
         (_temperature_zero_all_ties, "first of the tied logits only"),
         (_temperature_zero_last_tie, "not the last"),
-        (_temperature_zero_long, ".to(logits.dtype)"),
         (_temperature_naive, "subtract the largest logit"),
     ],
     "ch07.sample": [
