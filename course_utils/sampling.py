@@ -190,7 +190,8 @@ def softmax_with_temperature(logits: torch.Tensor, temperature: float) -> torch.
     """Softmax of ``logits / temperature`` over the last dimension: (..., V) -> (..., V).
 
     A temperature below 1 sharpens the distribution, above 1 flattens it. Temperature 0 is the limit: a one-hot
-    at the largest logit (the first one, on ties), of the logits' float dtype, with no division by zero.
+    at the largest logit (the first one, on ties), of the logits' float dtype, with no division by zero. A
+    negative temperature raises a ValueError.
     """
     check_logits(logits)
     check_temperature(temperature)
@@ -219,8 +220,8 @@ def top_k_filter(logits: torch.Tensor, k: int) -> torch.Tensor:
     """Keep the ``k`` largest logits of each row (..., V) and set every other one to -inf.
 
     A logit equal to the k-th largest is kept, so ties can keep more than k. A ``k`` at least the vocabulary
-    size keeps every token. The result has the shape of ``logits``; softmax of it gives the filtered tokens
-    probability 0.
+    size keeps every token; a ``k`` below 1 raises a ValueError. The result has the shape of ``logits``; softmax
+    of it gives the filtered tokens probability 0.
     """
     check_logits(logits)
     check_top_k(k)
@@ -235,7 +236,8 @@ def top_p_filter(logits: torch.Tensor, p: float) -> torch.Tensor:
     softmax of ``logits``) add up to at least ``p``; set every other logit to -inf.
 
     The token whose probability carries the sum past ``p`` is kept, so at least one token always is. Tokens are
-    ranked by a stable sort, so among tokens tied at the cut-off the lower ids come first. ``p`` is in (0, 1].
+    ranked by a stable sort, so among tokens tied at the cut-off the lower ids come first. ``p`` must be in
+    (0, 1]: another value raises a ValueError.
     """
     check_logits(logits)
     check_top_p(p)

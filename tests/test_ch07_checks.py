@@ -29,6 +29,8 @@ def test_softmax_in_other_words():
 
 def test_temperature_in_other_words():
     def with_where(logits, temperature):
+        if temperature < 0:
+            raise ValueError("a temperature below 0")
         if temperature == 0:
             largest = logits.argmax(dim=-1, keepdim=True)
             return torch.zeros_like(logits).scatter(-1, largest, 1.0)
@@ -88,6 +90,8 @@ def test_binomial_bounds_hold_a_right_answer_in_with_the_promised_rate():
 
 def test_top_k_in_other_words():
     def by_sorting(logits, k):
+        if k < 1:
+            raise ValueError("k below 1")
         if k >= logits.shape[-1]:
             return logits.clone()
         kth = torch.sort(logits, dim=-1, descending=True).values[..., k - 1 : k]
@@ -98,6 +102,8 @@ def test_top_k_in_other_words():
 
 def test_top_p_in_other_words():
     def with_a_loop(logits, p):
+        if not 0 < p <= 1:
+            raise ValueError("p outside (0, 1]")
         rows = logits.reshape(-1, logits.shape[-1])
         out = torch.full_like(rows, float("-inf"))
         for row, filtered in zip(rows, out, strict=True):
@@ -134,6 +140,8 @@ def test_cross_entropy_in_other_words():
 
 def test_a_one_hot_of_integers_and_numpy_probabilities_pass_and_are_handed_on_as_float_tensors():
     def long_one_hot(logits, temperature):
+        if temperature < 0:
+            raise ValueError("a temperature below 0")
         if temperature == 0:
             return F.one_hot(logits.argmax(dim=-1), logits.shape[-1])
         return torch.softmax(logits / temperature, dim=-1)

@@ -24,9 +24,33 @@ import torch.nn.functional as F
 from scipy.stats import binom
 
 from course_utils.checks.core import Case, CheckFailed, Exercise, Mistake, call_learner, describe, register, to_numpy
-from course_utils.sampling import cross_entropy, sample, softmax, softmax_with_temperature, top_k_filter, top_p_filter
+from course_utils.sampling import (
+    check_temperature,
+    check_top_k,
+    check_top_p,
+    cross_entropy,
+    sample,
+    softmax,
+    softmax_with_temperature,
+    top_k_filter,
+    top_p_filter,
+)
 
 NEG_INF = float("-inf")
+
+
+def _only_valid(mistakes: list[Mistake], check_argument: Callable[[Any], None]) -> list[Mistake]:
+    """The mistakes, each refusing the input that the docstring promises an error for (a mistake that cannot be
+    computed there says nothing about an answer that failed to raise, so the check's own advice is given)."""
+
+    def refusing(wrong: Callable[..., Any]) -> Callable[..., Any]:
+        def wrong_on_valid_input(logits: torch.Tensor, argument: Any) -> Any:
+            check_argument(argument)
+            return wrong(logits, argument)
+
+        return wrong_on_valid_input
+
+    return [Mistake(mistake.advice, refusing(mistake.wrong)) for mistake in mistakes]
 
 
 def _logits(*rows: list[float]) -> torch.Tensor:
@@ -169,6 +193,7 @@ def _temperature_cases() -> list[Case]:
         Case("logits with -inf entries at temperature 0.7", (_logits([0.0, NEG_INF, 1.0, 0.5]), 0.7)),
         Case("a vocabulary of one token at temperature 3", (_logits([4.0], [-1.0]), 3.0)),
         Case("a batch of shape (2, 2, 4) at temperature 10", (_random_logits(5, 2, 2, 4), 10.0)),
+        Case("a negative temperature, -0.5", (_logits([1.0, 2.0]), -0.5), raises=(ValueError,)),
     ]
 
 
@@ -184,61 +209,64 @@ register(
         minutes=10,
         hint="Divide the logits by the temperature and apply your `softmax`. Temperature 0 cannot be divided by: "
         "handle it first with a one-hot at `logits.argmax(dim=-1)` (`F.one_hot(..., logits.shape[-1])`), "
-        "converted with `.to(logits.dtype)`.",
+        "converted with `.to(logits.dtype)`. A negative temperature has no meaning: `raise ValueError(...)` saying so.",
         reference=softmax_with_temperature,
         cases=_temperature_cases,
         compare=_same_tensors,
-        mistakes=[
-            Mistake(
-                "divide the logits by the temperature, do not multiply: a temperature above 1 must flatten the "
-                "distribution.",
-                lambda logits, temperature: softmax(logits * temperature),
-            ),
-            Mistake(
-                "apply the temperature to the logits, before softmax, not to the probabilities after it.",
-                lambda logits, temperature: (
-                    softmax(logits) / temperature if temperature else _first_max_one_hot(logits)
+        mistakes=_only_valid(
+            [
+                Mistake(
+                    "divide the logits by the temperature, do not multiply: a temperature above 1 must flatten the "
+                    "distribution.",
+                    lambda logits, temperature: softmax(logits * temperature),
                 ),
-            ),
-            Mistake(
-                "temperature 0 must be handled before dividing: logits / 0 is inf or nan. Return a one-hot at the "
-                "largest logit instead.",
-                lambda logits, temperature: (
-                    softmax(logits / temperature) if temperature else torch.softmax(logits / temperature, dim=-1)
+                Mistake(
+                    "apply the temperature to the logits, before softmax, not to the probabilities after it.",
+                    lambda logits, temperature: (
+                        softmax(logits) / temperature if temperature else _first_max_one_hot(logits)
+                    ),
                 ),
-            ),
-            Mistake(
-                "at temperature 0 return a one-hot vector (1 at the largest logit, 0 elsewhere) of the logits' "
-                "shape, not the position of the largest logit.",
-                lambda logits, temperature: (
-                    softmax_with_temperature(logits, temperature) if temperature else logits.argmax(dim=-1)
+                Mistake(
+                    "temperature 0 must be handled before dividing: logits / 0 is inf or nan. Return a one-hot at the "
+                    "largest logit instead.",
+                    lambda logits, temperature: (
+                        softmax(logits / temperature) if temperature else torch.softmax(logits / temperature, dim=-1)
+                    ),
                 ),
-            ),
-            Mistake(
-                "on a tie at temperature 0, put the 1 on the first of the tied logits only (`argmax` picks it): "
-                "`logits == max` marks every tied one.",
-                lambda logits, temperature: (
-                    softmax_with_temperature(logits, temperature)
-                    if temperature
-                    else (logits == logits.amax(dim=-1, keepdim=True)).to(logits.dtype)
+                Mistake(
+                    "at temperature 0 return a one-hot vector (1 at the largest logit, 0 elsewhere) of the logits' "
+                    "shape, not the position of the largest logit.",
+                    lambda logits, temperature: (
+                        softmax_with_temperature(logits, temperature) if temperature else logits.argmax(dim=-1)
+                    ),
                 ),
-            ),
-            Mistake(
-                "on a tie at temperature 0, put the 1 on the first of the tied logits, not the last.",
-                lambda logits, temperature: (
-                    softmax_with_temperature(logits, temperature)
-                    if temperature
-                    else _first_max_one_hot(logits.flip(-1)).flip(-1)
+                Mistake(
+                    "on a tie at temperature 0, put the 1 on the first of the tied logits only (`argmax` picks it): "
+                    "`logits == max` marks every tied one.",
+                    lambda logits, temperature: (
+                        softmax_with_temperature(logits, temperature)
+                        if temperature
+                        else (logits == logits.amax(dim=-1, keepdim=True)).to(logits.dtype)
+                    ),
                 ),
-            ),
-            Mistake(
-                "subtract the largest logit before `torch.exp`, or use your `softmax` that does: exp(1000 / 0.5) "
-                "overflows to inf, and inf / inf is nan.",
-                lambda logits, temperature: (
-                    _exp_normalised(logits / temperature) if temperature else _first_max_one_hot(logits)
+                Mistake(
+                    "on a tie at temperature 0, put the 1 on the first of the tied logits, not the last.",
+                    lambda logits, temperature: (
+                        softmax_with_temperature(logits, temperature)
+                        if temperature
+                        else _first_max_one_hot(logits.flip(-1)).flip(-1)
+                    ),
                 ),
-            ),
-        ],
+                Mistake(
+                    "subtract the largest logit before `torch.exp`, or use your `softmax` that does: exp(1000 / 0.5) "
+                    "overflows to inf, and inf / inf is nan.",
+                    lambda logits, temperature: (
+                        _exp_normalised(logits / temperature) if temperature else _first_max_one_hot(logits)
+                    ),
+                ),
+            ],
+            check_temperature,
+        ),
     )
 )
 
@@ -427,6 +455,7 @@ def _top_k_cases() -> list[Case]:
         Case("extreme logits [1e4, -1e4, 0] with k = 2", (_logits([1e4, -1e4, 0.0]), 2)),
         Case("a vocabulary of one token with k = 1", (_logits([2.0], [-3.0]), 1)),
         Case("a batch of shape (2, 2, 5) with k = 2", (_random_logits(7, 2, 2, 5), 2)),
+        Case("k = 0", (_logits([1.0, 2.0, 3.0]), 0), raises=(ValueError,)),
     ]
 
 
@@ -458,52 +487,56 @@ register(
         minutes=10,
         hint="If `k` is at least the number of logits, return them all (`logits.clone()`). Otherwise the k-th "
         "largest of each row is `torch.topk(logits, k, dim=-1).values[..., -1:]`; set every logit below it to "
-        "-inf with `logits.masked_fill(logits < kth, float('-inf'))`.",
+        "-inf with `logits.masked_fill(logits < kth, float('-inf'))`. A k below 1 would keep nothing: raise a "
+        "ValueError.",
         reference=top_k_filter,
         cases=_top_k_cases,
         compare=_same_tensors,
-        mistakes=[
-            Mistake(
-                "set the filtered logits to -inf, not 0: a logit of 0 still has a chance after softmax (exp(0) = "
-                "1), only -inf gives probability 0.",
-                lambda logits, k: _top_k_threshold(logits, k, fill=0.0),
-            ),
-            Mistake(
-                "keep the k largest logits, not the k smallest (`torch.topk` gives the largest by default).",
-                lambda logits, k: (
-                    logits.clone()
-                    if k >= logits.shape[-1]
-                    else logits.masked_fill(logits > torch.sort(logits, dim=-1).values[..., k - 1 : k], NEG_INF)
+        mistakes=_only_valid(
+            [
+                Mistake(
+                    "set the filtered logits to -inf, not 0: a logit of 0 still has a chance after softmax (exp(0) = "
+                    "1), only -inf gives probability 0.",
+                    lambda logits, k: _top_k_threshold(logits, k, fill=0.0),
                 ),
-            ),
-            Mistake(
-                "off by one: the k-th largest is at position k - 1 of the sorted values (`values[..., -1:]` of "
-                "`torch.topk(logits, k)`), so you kept k + 1 tokens.",
-                lambda logits, k: _top_k_threshold(logits, k, kth=min(k, logits.shape[-1] - 1)),
-            ),
-            Mistake(
-                "keep the logits equal to the k-th largest: set to -inf only those strictly below it (`<`, not "
-                "`<=`), so you kept k - 1 tokens.",
-                _top_k_strict,
-            ),
-            Mistake(
-                "ties at the k-th value are kept: compare every logit with the k-th largest value rather than "
-                "keeping exactly the k positions that `topk` returns.",
-                _top_k_exactly_k,
-            ),
-            Mistake(
-                "filter each row on its own, along the last dimension (`dim=-1`): you compared down the columns.",
-                lambda logits, k: (
-                    top_k_filter(logits.transpose(0, -1), k).transpose(0, -1)
-                    if logits.ndim > 1
-                    else top_k_filter(logits, k)
+                Mistake(
+                    "keep the k largest logits, not the k smallest (`torch.topk` gives the largest by default).",
+                    lambda logits, k: (
+                        logits.clone()
+                        if k >= logits.shape[-1]
+                        else logits.masked_fill(logits > torch.sort(logits, dim=-1).values[..., k - 1 : k], NEG_INF)
+                    ),
                 ),
-            ),
-            Mistake(
-                "return the filtered logits; softmax comes later, in the sampler.",
-                lambda logits, k: softmax(top_k_filter(logits, k)),
-            ),
-        ],
+                Mistake(
+                    "off by one: the k-th largest is at position k - 1 of the sorted values (`values[..., -1:]` of "
+                    "`torch.topk(logits, k)`), so you kept k + 1 tokens.",
+                    lambda logits, k: _top_k_threshold(logits, k, kth=min(k, logits.shape[-1] - 1)),
+                ),
+                Mistake(
+                    "keep the logits equal to the k-th largest: set to -inf only those strictly below it (`<`, not "
+                    "`<=`), so you kept k - 1 tokens.",
+                    _top_k_strict,
+                ),
+                Mistake(
+                    "ties at the k-th value are kept: compare every logit with the k-th largest value rather than "
+                    "keeping exactly the k positions that `topk` returns.",
+                    _top_k_exactly_k,
+                ),
+                Mistake(
+                    "filter each row on its own, along the last dimension (`dim=-1`): you compared down the columns.",
+                    lambda logits, k: (
+                        top_k_filter(logits.transpose(0, -1), k).transpose(0, -1)
+                        if logits.ndim > 1
+                        else top_k_filter(logits, k)
+                    ),
+                ),
+                Mistake(
+                    "return the filtered logits; softmax comes later, in the sampler.",
+                    lambda logits, k: softmax(top_k_filter(logits, k)),
+                ),
+            ],
+            check_top_k,
+        ),
     )
 )
 
@@ -528,6 +561,8 @@ def _top_p_cases() -> list[Case]:
         Case("logits with -inf entries [0, -inf, 1, 0.5] with p = 0.9", (_logits([0.0, NEG_INF, 1.0, 0.5]), 0.9)),
         Case("a vocabulary of one token with p = 0.3", (_logits([5.0], [-1.0]), 0.3)),
         Case("a batch of shape (2, 2, 5) with p = 0.7", (_random_logits(9, 2, 2, 5), 0.7)),
+        Case("p = 0", (FOUR.clone(), 0.0), raises=(ValueError,)),
+        Case("p = 1.5", (FOUR.clone(), 1.5), raises=(ValueError,)),
     ]
 
 
@@ -569,47 +604,50 @@ register(
         "stable=True)`, which also gives the original positions. Turn the sorted logits into probabilities and take "
         "`torch.cumsum`; a token stays if the probability of the tokens before it (`cumsum - probs`) is below `p`. "
         "Put the keep/drop marks back in the tokens' own order with `scatter(-1, order, ...)` and fill the dropped "
-        "logits with -inf.",
+        "logits with -inf. A p outside (0, 1] gets `raise ValueError(...)`.",
         reference=top_p_filter,
         cases=_top_p_cases,
         compare=_same_tensors,
-        mistakes=[
-            Mistake(
-                "keep the token that carries the sum past p: a token stays if the probability *before* it is below "
-                "p (`cumsum - probs < p`), not if the sum *with* it is. Otherwise a tiny p keeps nothing.",
-                lambda logits, p: _top_p_by_rule(logits, p, lambda cumulative, probs: cumulative <= p),
-            ),
-            Mistake(
-                "set the dropped logits to -inf, not 0: a logit of 0 still has a chance after softmax.",
-                lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), fill=0.0),
-            ),
-            Mistake(
-                "sort the tokens from the most probable down before adding up their probabilities "
-                "(`torch.sort(..., descending=True)`): you added them up in the order of their ids.",
-                lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), sort=False),
-            ),
-            Mistake(
-                "sort from the most probable down (`descending=True`): you kept the least probable tokens.",
-                lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), descending=False),
-            ),
-            Mistake(
-                "put the result back in the tokens' own order (`scatter(-1, order, kept_sorted)`): you returned the "
-                "logits in sorted order.",
-                lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), unsort=False),
-            ),
-            Mistake(
-                "add up probabilities (the softmax of the sorted logits), not the logits themselves.",
-                lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), on_logits=True),
-            ),
-            Mistake(
-                "among tokens tied at the cut-off, the lower id comes first: sort with `stable=True`.",
-                lambda logits, p: top_p_filter(logits.flip(-1), p).flip(-1),
-            ),
-            Mistake(
-                "return the filtered logits; softmax comes later, in the sampler.",
-                lambda logits, p: softmax(top_p_filter(logits, p)),
-            ),
-        ],
+        mistakes=_only_valid(
+            [
+                Mistake(
+                    "keep the token that carries the sum past p: a token stays if the probability *before* it is below "
+                    "p (`cumsum - probs < p`), not if the sum *with* it is. Otherwise a tiny p keeps nothing.",
+                    lambda logits, p: _top_p_by_rule(logits, p, lambda cumulative, probs: cumulative <= p),
+                ),
+                Mistake(
+                    "set the dropped logits to -inf, not 0: a logit of 0 still has a chance after softmax.",
+                    lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), fill=0.0),
+                ),
+                Mistake(
+                    "sort the tokens from the most probable down before adding up their probabilities "
+                    "(`torch.sort(..., descending=True)`): you added them up in the order of their ids.",
+                    lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), sort=False),
+                ),
+                Mistake(
+                    "sort from the most probable down (`descending=True`): you kept the least probable tokens.",
+                    lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), descending=False),
+                ),
+                Mistake(
+                    "put the result back in the tokens' own order (`scatter(-1, order, kept_sorted)`): you returned "
+                    "the logits in sorted order.",
+                    lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), unsort=False),
+                ),
+                Mistake(
+                    "add up probabilities (the softmax of the sorted logits), not the logits themselves.",
+                    lambda logits, p: _top_p_by_rule(logits, p, _crossing_kept(p), on_logits=True),
+                ),
+                Mistake(
+                    "among tokens tied at the cut-off, the lower id comes first: sort with `stable=True`.",
+                    lambda logits, p: top_p_filter(logits.flip(-1), p).flip(-1),
+                ),
+                Mistake(
+                    "return the filtered logits; softmax comes later, in the sampler.",
+                    lambda logits, p: softmax(top_p_filter(logits, p)),
+                ),
+            ],
+            check_top_p,
+        ),
     )
 )
 

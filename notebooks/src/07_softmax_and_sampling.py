@@ -207,7 +207,7 @@ assert top_three == [" a", " thou", ","]
 # %% [exercise ch07.softmax_with_temperature]
 # Write `softmax_with_temperature(logits, temperature)`: softmax of `logits / temperature` over the last
 # dimension, and at temperature 0 a one-hot vector at the largest logit (the first one, on ties) with the logits'
-# float dtype. Use your `softmax`.
+# float dtype. Use your `softmax`. A negative temperature raises a `ValueError` that says what was given.
 
 # %% [markdown]
 # A way to put one number on "sharp" or "flat" is the **entropy** of the distribution,
@@ -325,13 +325,14 @@ assert torch.equal(first, again) and not torch.equal(first, other)
 
 # %% [exercise ch07.top_k_filter]
 # Write `top_k_filter(logits, k)`: set every logit below the k-th largest of its row to -inf; keep the ones equal
-# to it (ties are kept). A `k` at least the number of logits keeps them all.
+# to it (ties are kept). A `k` at least the number of logits keeps them all; a `k` below 1 raises a `ValueError`.
 
 # %% [exercise ch07.top_p_filter]
 # Write `top_p_filter(logits, p)`: keep the smallest set of most probable tokens whose probabilities add up to at
 # least `p`, the token that crosses `p` included, and set the other logits to -inf. Sort with `stable=True`, so
 # that among tied tokens the lower id comes first. With probabilities (0.4, 0.3, 0.2, 0.1) and p = 0.8, tokens 0,
-# 1 and 2 stay: 0.4 + 0.3 = 0.7 is not yet 0.8, and the third token carries the sum to 0.9.
+# 1 and 2 stay: 0.4 + 0.3 = 0.7 is not yet 0.8, and the third token carries the sum to 0.9. A `p` outside
+# (0, 1] raises a `ValueError`.
 
 # %% [markdown]
 # Now both filters on two real distributions: after our prompt, and after `KING.\nThe`, where almost anything can

@@ -11,6 +11,8 @@ def softmax(logits, dim=-1):
 
 
 def softmax_with_temperature(logits, temperature):
+    if temperature < 0:
+        raise ValueError(f"the temperature must be at least 0, got {temperature}")
     if temperature == 0:
         return torch.nn.functional.one_hot(logits.argmax(dim=-1), logits.shape[-1])  # integers, not floats
     return torch.softmax(logits / temperature, dim=-1)
@@ -24,6 +26,8 @@ def sample(probs, generator):
 
 
 def top_k_filter(logits, k):
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
     out = logits.clone()
     rows = out.reshape(-1, out.shape[-1])
     for row in rows:  # one row at a time
@@ -34,6 +38,8 @@ def top_k_filter(logits, k):
 
 
 def top_p_filter(logits, p):
+    if not 0 < p <= 1:
+        raise ValueError(f"p must be in (0, 1], got {p}")
     rows = logits.reshape(-1, logits.shape[-1])
     out = torch.full_like(rows, float("-inf"))
     for row, filtered in zip(rows, out, strict=True):
