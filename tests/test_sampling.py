@@ -212,7 +212,7 @@ def test_cross_entropy_is_finite_on_extreme_logits_and_ln_v_for_a_uniform_guess(
         (lambda: softmax(torch.tensor([0.0, float("inf")])), ValueError, "+inf"),
         (lambda: softmax(torch.zeros(3, 0)), ValueError, "at least one score"),
         (lambda: softmax_with_temperature(torch.zeros(3), -0.5), ValueError, "at least 0"),
-        (lambda: softmax_with_temperature(torch.zeros(3), True), ValueError, "temperature"),
+        (lambda: softmax_with_temperature(torch.zeros(3), True), TypeError, "the bool True"),
         (lambda: top_k_filter(torch.zeros(3), 0), ValueError, "at least 1"),
         (lambda: top_k_filter(torch.zeros(3), 2.5), ValueError, "whole number"),
         (lambda: top_p_filter(torch.zeros(3), 0.0), ValueError, "above 0 and at most 1"),
