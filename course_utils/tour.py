@@ -26,7 +26,13 @@ from course_utils.data import GPT2_VOCAB_SIZE, DataError, data_path, gpt2_tokeni
 from course_utils.display import visible_token
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.plotting import COLORS, new_axes, use_course_style
-from course_utils.sampling import check_temperature, sample_next_token
+from course_utils.sampling import (
+    check_temperature,
+    check_top_k,
+    check_top_p,
+    next_token_distribution,
+    sample_next_token,
+)
 
 TOUR_MODEL_FILE = "tour_model.pt"
 # sha256 of data/tour_model.pt, written when tools/train_tour_model.py last trained it
@@ -254,15 +260,24 @@ class Step:
     chosen_probability: float
     top: list[tuple[str, float]]
     chosen_rank: int  # 1 for the likeliest token; may be larger than len(top)
+    kept: int | None = None  # how many tokens had a chance (probability above 0) after top-k and top-p
 
 
 def generate_steps(
-    tour: TourModel, prompt: str, n_tokens: int, temperature: float = 1.0, seed: int = 0, k: int = 10
+    tour: TourModel,
+    prompt: str,
+    n_tokens: int,
+    temperature: float = 1.0,
+    seed: int = 0,
+    k: int = 10,
+    top_k: int | None = None,
+    top_p: float | None = None,
 ) -> list[Step]:
-    """Generate ``n_tokens`` tokens after ``prompt`` and keep, for each, the distribution it was drawn from.
+    """Generate ``n_tokens`` tokens after ``prompt`` and keep, for each, the distribution it was drawn from
+    (its ``k`` likeliest tokens), after the temperature and, if given, the ``top_k`` and ``top_p`` filters.
 
-    The draws are the ones ``tour.model.generate`` makes with the same temperature and a CPU generator seeded
-    with ``seed``: the same seed gives the same tokens, with or without the record kept here.
+    The draws are the ones ``tour.model.generate`` makes with the same temperature and top-k and a CPU generator
+    seeded with ``seed``: the same seed gives the same tokens, with or without the record kept here.
     """
     n_tokens = validate.whole_number(n_tokens, "n_tokens", minimum=0)
     check_temperature(temperature)
@@ -273,8 +288,8 @@ def generate_steps(
     steps = []
     for _ in range(n_tokens):
         logits = _next_logits(tour, ids)
-        chosen = int(sample_next_token(logits[None], temperature, None, generator)[0])
-        probabilities = _probabilities(logits, temperature)
+        chosen = int(sample_next_token(logits[None], temperature, top_k, generator, top_p)[0])
+        probabilities = next_token_distribution(logits, temperature, top_k, top_p)
         rank = int((probabilities > probabilities[chosen]).sum()) + 1
         steps.append(
             Step(
@@ -283,6 +298,7 @@ def generate_steps(
                 float(probabilities[chosen]),
                 top_tokens(tour, probabilities, k),
                 rank,
+                int((probabilities > 0).sum()),
             )
         )
         ids = torch.cat([ids, torch.tensor([chosen])])
@@ -483,3 +499,109 @@ def temperature_widget(
     new_seed.on_click(next_seed)
     redraw()
     return widgets.VBox([widgets.HBox([slider, seed_box, new_seed]), sample])
+
+
+TOP_K_CHOICES = ("all", 1, 2, 3, 5, 10, 20, 50, 100, 1000)
+"""The top-k values :func:`sampling_widget` offers; "all" keeps every token (no top-k)."""
+
+
+def sampling_widget(
+    tour: TourModel,
+    prompt: str,
+    n_tokens: int = 30,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    seed: int = 0,
+) -> widgets.VBox:
+    """See the distribution for each new word: controls for temperature, top-k, top-p and the seed over the text
+    they generate, a table of every step's distribution, and a bar chart of the step picked with a slider.
+
+    Every change regenerates with :func:`generate_steps` (so a notebook can check what the widget shows by calling
+    it with the same settings) and redraws. The widget's children are the row of controls, the sample
+    (``widgets.HTML``), the steps table (``widgets.HTML``), the step slider and the chart (``widgets.Output``).
+    """
+    encode_prompt(tour, prompt)  # an unknown token is reported now, not at the first move of a control
+    check_temperature(temperature)
+    if top_k is not None:
+        check_top_k(top_k)
+        if top_k not in TOP_K_CHOICES:
+            raise ValueError(f"top_k must be None or one of {TOP_K_CHOICES[1:]}, got {top_k!r}.")
+    if top_p is not None:
+        check_top_p(top_p)
+    if not isinstance(n_tokens, int) or n_tokens < 1:
+        raise ValueError(f"n_tokens must be a whole number of at least 1, got {n_tokens!r}.")
+    label_width = {"description_width": "initial"}
+    temperature_slider = widgets.FloatSlider(
+        value=temperature,
+        min=0.0,
+        max=2.0,
+        step=0.05,
+        description="temperature",
+        continuous_update=False,
+        style=label_width,
+    )
+    top_k_slider = widgets.SelectionSlider(
+        options=TOP_K_CHOICES,
+        value="all" if top_k is None else top_k,
+        description="top-k",
+        continuous_update=False,
+        style=label_width,
+    )
+    top_p_slider = widgets.FloatSlider(
+        value=1.0 if top_p is None else top_p,
+        min=0.05,
+        max=1.0,
+        step=0.05,
+        description="top-p (1: off)",
+        continuous_update=False,
+        style=label_width,
+    )
+    seed_box = widgets.BoundedIntText(
+        value=seed, min=0, max=2**32 - 1, description="seed", style=label_width, layout=widgets.Layout(width="150px")
+    )
+    new_seed = widgets.Button(description="new seed", tooltip="draw again with the next seed")
+    sample = widgets.HTML()
+    table = widgets.HTML()
+    step_slider = widgets.IntSlider(value=1, min=1, max=n_tokens, description="show step", style=label_width)
+    chart = widgets.Output()
+    steps: list[Step] = []
+
+    def draw_chart(_change: object = None) -> None:
+        step = steps[step_slider.value - 1]
+        with chart:
+            chart.clear_output(wait=True)
+            title = (
+                f"step {step_slider.value}: drew {_label(step.chosen_text)} "
+                f"({step.chosen_probability:.0%}; {step.kept:,} tokens had a chance)"
+            )
+            bars = list(step.top)
+            if step.chosen_rank > len(bars):  # drawn from the tail: show it below the likeliest ones
+                bars.append((step.chosen_text, step.chosen_probability))
+            axes = plot_top_tokens(bars, title, step.chosen_text, xmax=None)
+            plt.show()
+            plt.close(axes.figure)
+
+    def regenerate(_change: object = None) -> None:
+        top_k_value = None if top_k_slider.value == "all" else top_k_slider.value
+        top_p_value = None if top_p_slider.value >= 1.0 else top_p_slider.value
+        steps[:] = generate_steps(
+            tour, prompt, n_tokens, temperature_slider.value, seed_box.value, top_k=top_k_value, top_p=top_p_value
+        )
+        continuation = tour.vocab.decode([step.chosen_id for step in steps])
+        sample.value = sample_html(prompt, continuation)
+        table.value = steps_html(steps, max_height_px=300)
+        draw_chart()
+
+    def next_seed(_button: object) -> None:
+        seed_box.value += 1  # which regenerates, through the observer below
+
+    for control in (temperature_slider, top_k_slider, top_p_slider, seed_box):
+        control.observe(regenerate, names="value")
+    step_slider.observe(draw_chart, names="value")
+    new_seed.on_click(next_seed)
+    regenerate()
+    controls = widgets.VBox(
+        [widgets.HBox([temperature_slider, top_k_slider, top_p_slider]), widgets.HBox([seed_box, new_seed])]
+    )
+    return widgets.VBox([controls, sample, table, step_slider, chart])

@@ -219,3 +219,52 @@ def test_top_tokens_on_a_log_axis_show_small_probabilities_and_refuse_zeros():
     assert plot_top_tokens(top, "linear").get_xscale() == "linear"
     with pytest.raises(ValueError, match="positive probabilities"):
         plot_top_tokens([(" lord", 0.5), (" never", 0.0)], "with a zero", log_scale=True)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# chapter 07's widget: the distribution for each new word, with temperature, top-k and top-p
+
+
+def test_sampling_widget_shows_what_generate_steps_draws_and_regenerates_on_every_control():
+    from course_utils.tour import generate_steps, sample_html, sampling_widget
+
+    tour = load_tour_model()
+    prompt = "JULIET.\nO Romeo,"
+    widget = sampling_widget(tour, prompt, n_tokens=4, temperature=1.0, top_p=0.9, seed=0)
+    controls, sample, table, step_slider, _chart = widget.children
+    temperature, top_k, top_p = controls.children[0].children
+    seed, new_seed = controls.children[1].children
+
+    def shown_steps():
+        k = None if top_k.value == "all" else top_k.value
+        p = None if top_p.value >= 1 else top_p.value
+        return generate_steps(tour, prompt, 4, temperature.value, seed.value, top_k=k, top_p=p)
+
+    def expected_sample():
+        return sample_html(prompt, tour.vocab.decode([step.chosen_id for step in shown_steps()]))
+
+    assert sample.value == expected_sample()
+    temperature.value = 0.0
+    assert sample.value == expected_sample() and all(step.chosen_rank == 1 for step in shown_steps())
+    temperature.value = 1.5
+    top_k.value = 3
+    assert sample.value == expected_sample() and all(step.kept <= 3 for step in shown_steps())
+    top_k.value = "all"
+    top_p.value = 1.0
+    assert all(step.kept == len(tour.vocab) for step in shown_steps())
+    before = table.value
+    new_seed.click()
+    assert seed.value == 1 and sample.value == expected_sample() and table.value != before
+    step_slider.value = 4  # redraws the chart of the last step without an error
+
+
+def test_sampling_widget_refuses_bad_settings():
+    from course_utils.tour import sampling_widget
+
+    tour = load_tour_model()
+    with pytest.raises(ValueError, match="top_k"):
+        sampling_widget(tour, "JULIET.", top_k=7)
+    with pytest.raises(ValueError, match="at most 1"):
+        sampling_widget(tour, "JULIET.", top_p=1.5)
+    with pytest.raises(ValueError, match="n_tokens"):
+        sampling_widget(tour, "JULIET.", n_tokens=0)

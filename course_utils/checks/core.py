@@ -348,7 +348,7 @@ class Exercise:
         return self._record(PASSED, converted or learner_fn)
 
     def _check_cases(self, learner_fn: Callable[..., Any], cases: Sequence[Case]) -> list[tuple[tuple, Any, Any]]:
-        """Compare learner and reference on every case; return (input form, reference's answer, learner's)."""
+        """Compare learner and reference on every case; return (inputs, reference's answer, learner's)."""
         # Cases run in the author's order and the first wrong one is reported: put the cases that tell the
         # mistakes apart first (a square matrix before the non-square one that makes a transposed one crash).
         forms = []
@@ -365,7 +365,7 @@ class Exercise:
             if problem:
                 advice = self._diagnose(learner_fn, case, got, cases[index + 1 :])
                 raise CheckFailed(f"on {case.label}, {_sentence(problem)}\nLook at: {advice}")
-            forms.append((_input_form(case.args), want, got))
+            forms.append((case.args, want, got))
         return forms
 
     def _check_raises(self, learner_fn: Callable[..., Any], case: Case, later: Sequence[Case]) -> None:
@@ -883,14 +883,16 @@ def _has_loop(function: Callable[..., Any]) -> bool:
 # Right answers in other forms
 
 
-def _input_form(value: Any) -> tuple:
-    """A key for the kind of input: what the reference returns may depend on it (a number or an array)."""
+def _input_form(value: Any, dtypes: bool = True) -> tuple:
+    """A key for the kind of input: what the reference returns may depend on it (a number or an array, and the
+    dtype: softmax of float64 logits is float64). ``dtypes=False`` leaves dtypes out, for inputs of a dtype that
+    no case had."""
     if isinstance(value, tuple):
-        return ("tuple",) + tuple(_input_form(v) for v in value)
+        return ("tuple",) + tuple(_input_form(v, dtypes) for v in value)
     if isinstance(value, np.ndarray):
-        return ("ndarray", value.ndim)
+        return ("ndarray", value.ndim) + ((value.dtype.str,) if dtypes else ())
     if isinstance(value, torch.Tensor):
-        return ("tensor", value.ndim)
+        return ("tensor", value.ndim) + ((str(value.dtype),) if dtypes else ())
     return (type(value).__name__,)
 
 
@@ -949,9 +951,10 @@ def _in_reference_form(learner_fn: Callable[..., Any], forms: list[tuple[tuple, 
     """``learner_fn`` wrapped to return the reference's forms, or None if it already returns them."""
     by_input: dict[tuple, tuple] = {}
     differ = []
-    for input_form, want, got in forms:
+    for args, want, got in forms:
         want_form, got_form = _form(want), _form(got)
-        by_input.setdefault(input_form, want_form)
+        by_input.setdefault(_input_form(args), want_form)
+        by_input.setdefault(_input_form(args, dtypes=False), want_form)
         if want_form != got_form:
             differ.append((got_form, want_form))
     if not differ:
@@ -962,7 +965,7 @@ def _in_reference_form(learner_fn: Callable[..., Any], forms: list[tuple[tuple, 
     @functools.wraps(learner_fn)
     def in_reference_form(*args: Any, **kwargs: Any) -> Any:
         answer = learner_fn(*args, **kwargs)
-        form = by_input.get(_input_form(args), only_form)
+        form = by_input.get(_input_form(args), by_input.get(_input_form(args, dtypes=False), only_form))
         if form is None or _form(answer) == form:
             return answer
         try:
