@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -72,7 +71,7 @@ def _reset_rss_peak() -> bool:
 def measure(
     function: Callable[..., torch.Tensor], q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, repeats: int
 ) -> tuple[float, float]:
-    """(median seconds per call, peak extra memory in MiB) of ``function(q, k, v)``."""
+    """(fastest seconds per call, peak extra memory in MiB) of ``function(q, k, v)``."""
     cuda = q.device.type == "cuda"
     with torch.no_grad():
         function(q, k, v)  # warm up: first-call set-up is not what we measure
@@ -94,12 +93,12 @@ def measure(
             peak = torch.cuda.max_memory_allocated() - before
         else:
             if not _reset_rss_peak():
-                return statistics.median(times), float("nan")
+                return min(times), float("nan")
             before = _rss_now_kib() * 1024
             out = function(q, k, v)
             peak = _rss_peak_kib() * 1024 - before
         del out
-    return statistics.median(times), peak / 2**20
+    return min(times), peak / 2**20
 
 
 MMAP_THRESHOLD = "65536"
@@ -122,7 +121,7 @@ def main() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     print(
         f"causal attention, batch {args.batch}, {args.heads} heads of width {args.d_head}, float32, "
-        f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads; median of {args.repeats} runs\n"
+        f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads; fastest of {args.repeats} runs (the least disturbed by other processes)\n"
     )
     print("| device | T | (T, T) table MiB | course ms | SDPA ms | course/SDPA | course peak MiB | SDPA peak MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
