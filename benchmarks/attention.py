@@ -121,7 +121,8 @@ def main() -> None:
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     print(
         f"causal attention, batch {args.batch}, {args.heads} heads of width {args.d_head}, float32, "
-        f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads; fastest of {args.repeats} runs (the least disturbed by other processes)\n"
+        f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads; fastest of {args.repeats} runs "
+        f"(the one least disturbed by other processes)\n"
     )
     print("| device | T | (T, T) table MiB | course ms | SDPA ms | course/SDPA | course peak MiB | SDPA peak MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
