@@ -72,33 +72,39 @@ assert ids[0][-1] == ids[1][-1] == fair and embedding.shape == (len(vocab), 96)
 # %% [markdown]
 # In both texts the last token is the same id, so it gets the same row of the table: the embedding cannot tell a
 # fair face from a fair wind. The rest of the text can. The simplest way to let the context in is to replace
-# each token's vector by the **average of its own vector and the vectors of the tokens before it**. The picture
-# shows the vectors in two dimensions (the two directions in which these words' vectors differ most, found by
-# PCA): ` fair` alone, and ` fair` mixed with each of its two contexts.
+# each token's vector by the **average of its own vector and the vectors of the tokens before it**. To see
+# where that moves ` fair`, measure how close a vector is to ` face` and to ` wind`, by the cosine similarity
+# (chapter 05: 1 for the same direction, 0 for unrelated ones), and draw one against the other.
 
 # %%
-words = ["Her", " face", " is", "The", " wind", " fair"]
-word_vectors = embedding[[vocab.encode(word)[0] for word in words]]
-mixed = torch.stack([embedding[text_ids].mean(dim=0) for text_ids in ids])  # the average over each text
-centred = word_vectors - word_vectors.mean(dim=0)
-_, _, directions = torch.linalg.svd(centred, full_matrices=False)  # PCA: the rows of V^T are the directions
-to_2d = directions[:2].T  # (96, 2)
-points, mixed_points = (word_vectors - word_vectors.mean(0)) @ to_2d, (mixed - word_vectors.mean(0)) @ to_2d
+face, wind = embedding[vocab.encode(" face")[0]], embedding[vocab.encode(" wind")[0]]
+alone = embedding[fair]
+mixed = [embedding[text_ids].mean(dim=0) for text_ids in ids]  # the average over each text
 
-axes = new_axes("One vector for ` fair`; mixing in its context gives two", "direction 1", "direction 2", (7, 5))
-axes.scatter(points[:, 0], points[:, 1], color=COLORS[0])
-for word, (x, y) in zip(words, points.tolist(), strict=True):
-    axes.annotate(repr(word), (x, y), textcoords="offset points", xytext=(5, 5))
-for text, (x, y), color in zip(texts, mixed_points.tolist(), (COLORS[1], COLORS[2]), strict=True):
-    axes.annotate(
-        "", (x, y), points[-1].tolist(), arrowprops={"arrowstyle": "->", "color": color, "lw": 2}, annotation_clip=False
-    )
-    axes.scatter([x], [y], color=color, marker="s", s=60, label=f"' fair' mixed with {text!r}")
-axes.legend(loc="best", fontsize=9)
+
+def closeness(vector: torch.Tensor) -> tuple[float, float]:
+    """(cosine similarity to ' face', cosine similarity to ' wind')."""
+    return F.cosine_similarity(vector, face, dim=0).item(), F.cosine_similarity(vector, wind, dim=0).item()
+
+
+axes = new_axes(
+    "One vector for ' fair'; mixing in its context gives two", "closeness to ' face'", "closeness to ' wind'"
+)
+start = closeness(alone)
+axes.scatter(*start, color=COLORS[0], s=60, label="' fair' alone")
+for text, vector, color in zip(texts, mixed, (COLORS[1], COLORS[2]), strict=True):
+    end = closeness(vector)
+    axes.annotate("", end, start, arrowprops={"arrowstyle": "->", "color": color, "lw": 2})
+    axes.scatter(*end, color=color, marker="s", s=60, label=f"' fair' averaged over {text!r}")
+axes.legend(fontsize=9)
 plt.show()
+(face_0, wind_0), (face_a, wind_a), (face_b, wind_b) = closeness(alone), closeness(mixed[0]), closeness(mixed[1])
+print(f"' fair' alone: {face_0:.2f} to ' face', {wind_0:.2f} to ' wind'")
+print(f"averaged over {texts[0]!r}: {face_a:.2f} and {wind_a:.2f}; over {texts[1]!r}: {face_b:.2f} and {wind_b:.2f}")
+assert face_a > face_0 and face_a > face_b and wind_b > wind_0 and wind_b > wind_a
 
-# %% [markdown]
-# The mixed vectors differ, each pulled towards its own context. Plain averaging gives every neighbour the same
+# The two averages differ, each pulled towards its own context: the first towards ` face`, the second towards
+# ` wind`. Plain averaging gives every neighbour the same
 # say, though, and that is a crude rule: *is* tells us nothing about which *fair* is meant, while *face* and
 # *wind* tell us everything. Attention learns **how much** each token should take from each other token.
 #
@@ -602,8 +608,9 @@ for T_time, s in zip(lengths, seconds, strict=True):
 assert len(seconds) == len(lengths) and all(s > 0 for s in seconds)
 
 # %% [markdown]
-# On a log-log plot a power law is a straight line, and T² has slope 2; the measured line bends towards it as
-# T grows and the (T, T) tables dominate the work.
+# On a log-log plot a power law is a straight line, and T² is the dotted line of slope 2. Where the (T, T)
+# tables dominate the work, at large T, the measured line should run parallel to it; at small T fixed
+# overheads dominate, and a machine busy with other work adds noise to every point.
 #
 # torch's SDPA computes the same numbers without ever holding a (T, T) table: a fused kernel works through
 # the keys in blocks, keeping a running softmax ("flash attention", chapter 11). `benchmarks/attention.py`
