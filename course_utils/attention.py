@@ -213,7 +213,8 @@ def gpt_attention_maps(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tenso
     ids = ids[None] if ids.ndim == 1 else ids
     if ids.ndim != 2 or ids.shape[0] != 1:
         raise ValueError(f"ids must be one sequence, (T,) or (1, T), got shape {tuple(ids.shape)}.")
-    model.eval()
+    was_training = model.training
+    model.eval()  # no dropout: the weights the model uses when it writes
     T = ids.shape[1]
     positions = torch.arange(T, device=ids.device)
     x = model.wte(ids.long()) + model.wpe(positions)
@@ -224,4 +225,5 @@ def gpt_attention_maps(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tenso
         q, k = split_heads(q, attn.n_head), split_heads(k, attn.n_head)
         maps.append(attention_weights(attention_scores(q, k), attn.causal[:T, :T])[0])
         x = block(x)
+    model.train(was_training)
     return torch.stack(maps)
