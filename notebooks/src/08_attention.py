@@ -103,6 +103,7 @@ print(f"' fair' alone: {face_0:.2f} to ' face', {wind_0:.2f} to ' wind'")
 print(f"averaged over {texts[0]!r}: {face_a:.2f} and {wind_a:.2f}; over {texts[1]!r}: {face_b:.2f} and {wind_b:.2f}")
 assert face_a > face_0 and face_a > face_b and wind_b > wind_0 and wind_b > wind_a
 
+# %% [markdown]
 # The two averages differ, each pulled towards its own context: the first towards ` face`, the second towards
 # ` wind`. Plain averaging gives every neighbour the same
 # say, though, and that is a crude rule: *is* tells us nothing about which *fair* is meant, while *face* and
