@@ -36,6 +36,10 @@ def scores_elementwise(q, k):
     return (q * k).sum(-1) / math.sqrt(q.shape[-1])  # a dot product of pairs, not of every query with every key
 
 
+def scores_with_dot_t(q, k):
+    return q @ k.T / math.sqrt(q.shape[-1])  # .T reverses every dimension of a batched k: a crash
+
+
 # ch08.causal_mask
 
 
@@ -87,6 +91,11 @@ def weights_masked_to_zero(scores, mask=None):
     if mask is not None:
         scores = torch.where(mask, scores, torch.zeros_like(scores))
     return torch.softmax(scores, dim=-1)
+
+
+def weights_forgets_none(scores, mask=None):
+    weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)  # ~None: a TypeError
+    return weights.masked_fill(~mask, 0.0)
 
 
 def weights_mask_ignored(scores, mask=None):
@@ -260,6 +269,7 @@ WRONG_ANSWERS = {
         (scores_keys_times_queries, "keys times queries"),
         (scores_over_sqrt_tokens, "number of keys"),
         (scores_elementwise, "every query with every key"),
+        (scores_with_dot_t, "transpose(-2, -1)"),
     ],
     "ch08.causal_mask": [
         (mask_upper, "allows the future"),
@@ -275,6 +285,7 @@ WRONG_ANSWERS = {
         (weights_mask_after, "after the softmax"),
         (weights_masked_to_zero, "exp(0) = 1"),
         (weights_mask_ignored, "mask was ignored"),
+        (weights_forgets_none, "raised TypeError"),
         (weights_in_place, "in place"),
         (weights_inverted, "other way round"),
     ],
