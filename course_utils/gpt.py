@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils import validate
+from course_utils.attention import attention_scores, attention_weights
 from course_utils.sampling import check_temperature, sample_next_token
 
 
@@ -113,9 +114,8 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         # split the width into heads: (B, T, C) -> (B, H, T, D)
         q, k, v = (t.view(B, T, self.n_head, self.d_head).transpose(1, 2) for t in (q, k, v))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)  # (B, H, T, T): how well query i matches key j
-        scores = scores.masked_fill(~self.causal[:T, :T], float("-inf"))  # no looking ahead
-        weights = self.attn_dropout(F.softmax(scores, dim=-1))  # each row sums to 1
+        scores = attention_scores(q, k)  # (B, H, T, T): how well query i matches key j, over sqrt(D)
+        weights = self.attn_dropout(attention_weights(scores, self.causal[:T, :T]))  # no looking ahead; rows sum to 1
         out = weights @ v  # (B, H, T, D): a weighted average of the values
         out = out.transpose(1, 2).contiguous().view(B, T, C)  # heads side by side again
         return self.resid_dropout(self.c_proj(out))

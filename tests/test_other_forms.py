@@ -2,9 +2,9 @@
 pass their checks, and every later cell of the chapter still runs with them.
 
 The unit test checks each answer and that the function the check hands on gives the reference's form on every
-test input (cheap, for any chapter). The notebook test runs the learner notebooks of the primer and chapters
+test input (cheap, for every chapter). The notebook test runs the learner notebooks of the primer and chapters
 00-03, in fast mode, with each exercise cell replaced by the answer of tests/other_forms, and requires every
-check to pass and every cell to run.
+check to pass and every cell to run (later chapters rely on the cheap test, to keep CI fast).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from course_utils.checks import exercises
 from course_utils.checks.core import EXPECT_ENV_VAR, PASSED, _form
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ("primer", "00", "01", "02", "03", "07")
+NOTEBOOK_CHAPTERS = ("primer", "00", "01", "02", "03")
+# every chapter with exercises needs an answer in another form for each of them
+CHAPTERS = sorted({exercise_id.partition(".")[0].removeprefix("ch") for exercise_id in exercises()})
 STUB = re.compile(r'raise NotImplementedError\("((?:ch\d+|primer)\.\w+) is not done yet"\)')
 
 
@@ -82,7 +84,7 @@ def _cell_source(function) -> str:
     return "\n".join(imports) + "\n\n\n" + textwrap.dedent(inspect.getsource(function))
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("chapter", NOTEBOOK_CHAPTERS)
 def test_the_learner_notebook_runs_to_the_end_with_answers_in_other_forms(chapter, monkeypatch):
     (path,) = (ROOT / "notebooks").glob(f"{chapter}_*.ipynb")
     notebook = nbformat.read(path, as_version=4)
