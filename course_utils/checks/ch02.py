@@ -625,7 +625,10 @@ def _loop_problem(n_examples: int, epochs: int, batch_size: int, seed: int) -> t
 
 def _loop_cases() -> list[Case]:
     return [
-        Case("3 epochs of 10 examples in batches of 4 (the last batch of each epoch holds 2)", _loop_problem(10, 3, 4, 28)),
+        Case(
+            "3 epochs of 10 examples in batches of 4 (the last batch of each epoch holds 2)",
+            _loop_problem(10, 3, 4, 28),
+        ),
         Case("2 epochs of 12 examples in batches of 4", _loop_problem(12, 2, 4, 29)),
         Case("4 epochs of 7 examples in batches of 3", _loop_problem(7, 4, 3, 30)),
     ]
