@@ -91,6 +91,8 @@ def _step_by_hand_in_place(model, loss_fn, optimizer, inputs, targets):
     for parameter in model.parameters():
         parameter -= 0.1 * parameter.grad  # an in-place change of a leaf that requires grad, outside no_grad
     return loss.item()
+
+
 def _softmax(scores):
     return np.exp(scores) / np.exp(scores).sum()
 
