@@ -295,6 +295,7 @@ assert CLASS_NAMES[int(np.argmax(paper_scores))] == "leaf"
 # Drawn, with the numbers in the circles and each weight on its line:
 
 # %%
+figure, axes = plt.subplots(figsize=(9, 6))  # tall enough that the number on every line stands apart
 draw_network(
     [4, 3, 2],
     weights=[paper_weights1, paper_weights2],
@@ -305,6 +306,7 @@ draw_network(
     ],
     layer_names=["red, green, blue, volume", "middle layer", "leaf, flower"],
     title=f"A 4-3-2 network on paper: leaf wins, {paper_scores[0]:.2f} to {paper_scores[1]:.2f}",
+    axes=axes,
 )
 plt.show()
 
@@ -1001,9 +1003,9 @@ def show_epoch(epoch: int, axes: plt.Axes | None = None) -> plt.Axes:
 
 
 snapshot_epochs = list(snapshots)
-figure, all_axes = plt.subplots(1, 4, figsize=(18, 4))
+figure, all_axes = plt.subplots(2, 2, figsize=(11, 10), layout="constrained")  # two rows: readable panels
 shown_epochs = [snapshot_epochs[round(i * (len(snapshot_epochs) - 1) / 3)] for i in range(4)]  # first to last
-for axes, epoch in zip(all_axes, shown_epochs, strict=True):
+for axes, epoch in zip(all_axes.flat, shown_epochs, strict=True):
     show_epoch(epoch, axes=axes)
 plt.show()
 
