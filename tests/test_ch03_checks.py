@@ -108,3 +108,20 @@ def test_bigram_nll_with_torch():
         return -torch.log(table[ids[:-1], ids[1:]]).mean().item()
 
     assert _passes("ch03.bigram_nll", with_torch)
+
+
+def test_bigram_logits_accepts_every_right_form():
+    # picking rows of the transposed weight, torch's own one_hot, and a Linear layer holding the weight
+    assert _passes("ch03.bigram_logits", lambda ids, weight: weight.T[ids])
+    assert _passes(
+        "ch03.bigram_logits",
+        lambda ids, weight: torch.nn.functional.one_hot(ids, weight.shape[1]).float() @ weight.T,
+    )
+
+    def through_a_layer(ids, weight):
+        layer = torch.nn.Linear(weight.shape[1], weight.shape[0], bias=False)
+        with torch.no_grad():
+            layer.weight.copy_(weight)
+            return layer(torch.eye(weight.shape[1])[ids])
+
+    assert _passes("ch03.bigram_logits", through_a_layer)
