@@ -704,9 +704,10 @@ for name, mine, torchs in zip(
 
 # %% [markdown]
 # In a picture: each line of the network is drawn by its weight's gradient (blue where the loss grows
-# with the weight, red where it shrinks, thicker for faster). Hidden neurons that were off for this example
-# (their sum was negative) have no lines at all, in or out: a neuron that gave 0 could not have changed the
-# loss, so gradient descent leaves its weights alone on this example.
+# with the weight, red where it shrinks, thicker for faster). The hidden neurons that were off for this
+# example (their sum was negative; marked "off") have only hairlines, in and out: their gradients are
+# zero. Nudging the weights of a neuron that is off leaves it off and its output at 0, so the loss does
+# not change, and gradient descent leaves those weights alone on this example.
 
 # %%
 d_weights1, d_bias1, d_weights2, d_bias2 = (np.asarray(gradient) for gradient in by_hand)
