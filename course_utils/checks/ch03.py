@@ -615,21 +615,45 @@ register(
 
 def _logits_cases() -> list[Case]:
     generator = torch.Generator().manual_seed(31)
+    # every weight requires gradients, as a layer's does: the logits must stay connected to it for training
     return [
         Case(
-            "ids [0, 2, 1, 2] and a 3x3 weight [[1, 2, 3], [4, 5, 6], [7, 8, 9]] (float32)",
-            (torch.tensor([0, 2, 1, 2]), torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])),
+            "ids [0, 2, 1, 2] and a 3x3 weight [[1, 2, 3], [4, 5, 6], [7, 8, 9]] (float32, requires_grad)",
+            (
+                torch.tensor([0, 2, 1, 2]),
+                torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], requires_grad=True),
+            ),
         ),
         Case(
             "8 random ids with vocabulary size 5 and a random weight",
-            (torch.randint(0, 5, (8,), generator=generator), torch.randn(5, 5, generator=generator)),
+            (torch.randint(0, 5, (8,), generator=generator), torch.randn(5, 5, generator=generator).requires_grad_()),
         ),
-        Case("the single id 3 with vocabulary size 4", (torch.tensor([3]), torch.randn(4, 4, generator=generator))),
+        Case(
+            "the single id 3 with vocabulary size 4",
+            (torch.tensor([3]), torch.randn(4, 4, generator=generator).requires_grad_()),
+        ),
         Case(
             "30 random ids with vocabulary size 65, as for Shakespeare",
-            (torch.randint(0, 65, (30,), generator=generator), torch.randn(65, 65, generator=generator)),
+            (
+                torch.randint(0, 65, (30,), generator=generator),
+                torch.randn(65, 65, generator=generator).requires_grad_(),
+            ),
         ),
     ]
+
+
+def _same_logits(got: Any, want: torch.Tensor) -> str | None:
+    """The same numbers, and, where the reference's logits carry gradients to the weight, the learner's too."""
+    problem = same_values(got, want)
+    if problem:
+        return problem
+    if want.requires_grad and not (isinstance(got, torch.Tensor) and got.requires_grad):
+        return (
+            "the numbers are right, but they are cut off from `weight`: training needs the gradients of the logits, "
+            "so compute them with torch from `weight` itself (no `.numpy()`, `.detach()`, `.tolist()` or "
+            "`torch.tensor(...)` on the way)"
+        )
+    return None
 
 
 def _one_hot_rows(ids: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
@@ -646,6 +670,7 @@ register(
         "by the layer's weight as `torch.nn.Linear` does: `one_hots @ weight.T`.",
         reference=bigram_logits,
         cases=_logits_cases,
+        compare=_same_logits,
         mistakes=[
             Mistake(
                 "the weight matrix is transposed: torch.nn.Linear stores one row per output, so the layer computes "

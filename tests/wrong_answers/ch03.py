@@ -299,6 +299,10 @@ def _logits_without_the_last(ids, weight):
     return torch.eye(weight.shape[1])[ids[:-1]] @ weight.T
 
 
+def _logits_in_numpy(ids, weight):
+    return np.eye(weight.shape[1])[np.asarray(ids)] @ weight.detach().numpy().T  # right numbers, no gradients
+
+
 def _logits_with_integer_one_hots(ids, weight):
     return torch.nn.functional.one_hot(ids, weight.shape[1]) @ weight.T  # Long @ Float: torch refuses
 
@@ -377,6 +381,7 @@ WRONG_ANSWERS = {
         (_logits_exponentiated, "do not exponentiate"),
         (_logits_argmax, "not only the most likely id"),
         (_logits_without_the_last, "the last one too"),
-        (_logits_with_integer_one_hots, "raised RuntimeError"),
+        (_logits_in_numpy, "cut off from `weight`"),
+        (_logits_with_integer_one_hots, "RuntimeError"),
     ],
 }
