@@ -14,7 +14,8 @@ from course_utils.training import batches_per_epoch, epoch_batches, train, train
 
 
 def _passes(exercise_id: str, learner_fn) -> bool:
-    return get(exercise_id).check(learner_fn) is learner_fn
+    use = get(exercise_id).check(learner_fn)  # another form comes back wrapped, converted to the reference's
+    return use is learner_fn or getattr(use, "__wrapped__", None) is learner_fn
 
 
 def test_backprop_accepts_a_stable_softmax_and_other_ways_to_write_the_chain_rule():
