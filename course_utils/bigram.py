@@ -1,8 +1,9 @@
 """The bigram model: the next character predicted from the current one alone, by counting.
 
-Chapter 03 builds it on Shakespeare (exercises ``ch03.bigram_counts`` and ``ch03.bigram_nll`` are checked against
-the functions here). Its average negative log-likelihood on the held-out text, :func:`heldout_bigram_nll`, is
-the number every later model must beat; chapter 10's GPT compares itself with it.
+Chapter 03 builds it on Shakespeare by counting, then trains the same model as a network (exercises
+``ch03.bigram_counts``, ``ch03.bigram_nll`` and ``ch03.bigram_logits`` are checked against the functions
+here). Its average negative log-likelihood on the held-out text, :func:`heldout_bigram_nll`, is the number
+every later model must beat; chapter 10's GPT compares itself with it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 
 from course_utils import validate
 from course_utils.data import shakespeare_split
-from course_utils.text import char_vocab, encode_array
+from course_utils.text import char_vocab, encode_array, one_hot
 
 
 def bigram_counts(ids: Sequence[int], vocab_size: int) -> np.ndarray:
@@ -104,3 +106,18 @@ def _heldout_bigram_nll(smoothing: float) -> float:
     vocab = char_vocab(train_text)
     counts = bigram_counts(encode_array(train_text, vocab), len(vocab))
     return bigram_nll(bigram_probabilities(counts, smoothing), encode_array(heldout_text, vocab))
+
+
+def bigram_logits(ids: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """The bigram network's scores: every id as a one-hot vector, through a ``Linear(V, V)`` layer without bias.
+
+    ``ids`` is a 1-D tensor of ``n`` whole numbers from 0 to ``V - 1``. ``weight`` is the layer's ``(V, V)``
+    float weight matrix, stored as ``torch.nn.Linear`` stores it (row ``j`` holds the weights of output ``j``,
+    the score of next id ``j``), so the layer computes ``one_hot(ids, V) @ weight.T``. Returns a float tensor
+    of shape ``(n, V)``: row ``t`` holds a score (a logit) for every id that could follow ``ids[t]``.
+    """
+    if not isinstance(weight, torch.Tensor) or weight.ndim != 2 or weight.shape[0] != weight.shape[1]:
+        raise ValueError(f"weight must be a square (V, V) tensor, got {getattr(weight, 'shape', type(weight))}.")
+    if not isinstance(ids, torch.Tensor) or ids.ndim != 1:
+        raise ValueError(f"ids must be a 1-D tensor of ids, got {getattr(ids, 'shape', type(ids))}.")
+    return one_hot(ids, weight.shape[1]) @ weight.T

@@ -244,5 +244,6 @@ def plot_decision_boundary(
         )
     axes.set_xlim(*x_range)
     axes.set_ylim(*y_range)
-    axes.legend(loc="upper right", frameon=True, framealpha=0.9)
+    # below the plot, where it cannot cover an example or the boundary
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False, markerscale=2)
     return axes

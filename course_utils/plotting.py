@@ -143,9 +143,11 @@ def draw_network(
                 width = 0.5 + 3.0 * abs(value) / (largest or 1.0)
                 axes.plot(*zip(start, end, strict=True), color=colour, linewidth=width, alpha=0.7, zorder=1)
                 if annotate:
-                    # a third of the way along, where lines from one neuron are still apart
-                    x = start[0] + 0.3 * (end[0] - start[0])
-                    y = start[1] + 0.3 * (end[1] - start[1])
+                    # a quarter to half of the way along, where lines from one neuron are still apart; each
+                    # target neuron's lines at their own distance, so that crossing lines' numbers do not meet
+                    along = 0.2 + 0.4 * target / max(1, sizes[layer + 1] - 1)
+                    x = start[0] + along * (end[0] - start[0])
+                    y = start[1] + along * (end[1] - start[1])
                     axes.text(
                         x,
                         y,

@@ -70,9 +70,11 @@ def plot_windows(
     starts: Sequence[int],
     title: str = "Training examples cut by a sliding window",
     row_label: str = "example",
+    target_label: str = "target (what comes next)",
 ) -> plt.Axes:
     """Draw ``text`` once per start in ``starts``: the ``context`` characters of the window in blue and the
-    character that follows it (the target) in orange. Each row is labelled ``row_label`` and its start."""
+    character that follows it (the target) in orange. Each row is labelled ``row_label`` and its start;
+    ``target_label`` names the orange character in the legend (a sampled one is not "what comes next")."""
     text = validate.text(text, "text")
     context = validate.whole_number(context, "context", minimum=1)
     if isinstance(starts, str) or not isinstance(starts, Sequence | np.ndarray | range):
@@ -95,7 +97,7 @@ def plot_windows(
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in ("#9ecae1", "#fdae6b")]
     axes.legend(
         handles,
-        ["context (the input)", "target (what comes next)"],
+        ["context (the input)", target_label],
         loc="upper center",
         ncols=2,
         bbox_to_anchor=(0.5, 0.0),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.bigram import bigram_counts, bigram_nll, bigram_probabilities, heldout_bigram_nll
+from course_utils.bigram import bigram_counts, bigram_logits, bigram_nll, bigram_probabilities, heldout_bigram_nll
 from course_utils.data import shakespeare_split
 from course_utils.sampling import sample_next
 from course_utils.text import char_vocab, encode
@@ -118,3 +118,19 @@ class TestSampleNext:
             sample_next(torch.ones(2, 2) / 4, generator)
         with pytest.raises(ValueError, match="probabilities must hold at least 1 number, got 0"):
             sample_next(torch.tensor([]), generator)
+
+
+def test_bigram_logits_picks_the_rows_of_the_transposed_weight():
+    weight = torch.arange(9, dtype=torch.float32).reshape(3, 3)
+    logits = bigram_logits(torch.tensor([2, 0]), weight)
+    assert logits.shape == (2, 3)
+    assert torch.equal(logits, weight.T[[2, 0]])
+
+
+def test_bigram_logits_refuses_a_weight_that_is_not_square_and_ids_that_are_not_a_1d_tensor():
+    with pytest.raises(ValueError, match="square"):
+        bigram_logits(torch.tensor([0, 1]), torch.ones(3, 4))
+    with pytest.raises(ValueError, match="1-D tensor"):
+        bigram_logits([0, 1], torch.ones(3, 3))
+    with pytest.raises(ValueError, match="vocab_size"):
+        bigram_logits(torch.tensor([0, 5]), torch.ones(3, 3))

@@ -108,3 +108,22 @@ def test_bigram_nll_with_torch():
         return -torch.log(table[ids[:-1], ids[1:]]).mean().item()
 
     assert _passes("ch03.bigram_nll", with_torch)
+
+
+def test_bigram_logits_accepts_every_right_form():
+    # picking rows of the transposed weight, torch's own one_hot, and what a Linear layer computes
+    assert _passes("ch03.bigram_logits", lambda ids, weight: weight.T[ids])
+    assert _passes(
+        "ch03.bigram_logits",
+        lambda ids, weight: torch.nn.functional.one_hot(ids, weight.shape[1]).float() @ weight.T,
+    )
+
+    def through_a_layer(ids, weight):  # the function a Linear layer calls, on the weight itself
+        return torch.nn.functional.linear(torch.eye(weight.shape[1])[ids], weight)
+
+    assert _passes("ch03.bigram_logits", through_a_layer)
+
+
+def test_bigram_logits_refuses_right_numbers_cut_off_from_the_weight():
+    with pytest.raises(CheckFailed, match="cut off from `weight`"):
+        get("ch03.bigram_logits").check(lambda ids, weight: weight.detach().T[ids])

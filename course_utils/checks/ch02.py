@@ -462,3 +462,280 @@ register(
         custom=_check_train_step,
     )
 )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.backprop
+
+
+def _backprop_cases() -> list[Case]:
+    rng = np.random.default_rng(27)
+
+    def random_case(label: str, n_in: int, n_hidden: int, n_out: int, target: int) -> Case:
+        shapes = [(n_in,), (n_hidden, n_in), (n_hidden,), (n_out, n_hidden), (n_out,)]
+        return Case(label, (*(rng.normal(size=shape) for shape in shapes), target))
+
+    # square matrices first, so that a transposed one runs and can be named (see _layer_cases); in the first
+    # case hidden neuron 1 is off (its sum is negative) and the gradient reaching neuron 0 is negative, so that
+    # a missing ReLU, and a ReLU applied to the gradient, each give their own wrong numbers
+    return [
+        Case(
+            "3 inputs [1, -2, 0.5], 3 hidden neurons, 3 outputs, label 2",
+            (
+                np.array([1.0, -2.0, 0.5]),
+                np.array([[0.5, -0.5, 1.0], [1.0, 0.5, -1.0], [-0.5, -1.0, 0.5]]),
+                np.array([0.1, -0.2, 0.3]),
+                np.array([[1.0, -0.5, 0.5], [-1.0, 1.0, 0.5], [0.5, 0.5, -1.0]]),
+                np.array([0.2, -0.1, 0.0]),
+                2,
+            ),
+        ),
+        random_case("4 random inputs, 4 hidden neurons, 4 outputs, label 0", 4, 4, 4, 0),
+        random_case("4 random inputs, 16 hidden neurons, 2 outputs (the chapter's network), label 1", 4, 16, 2, 1),
+        random_case("5 random inputs, 3 hidden neurons, 2 outputs, label 0", 5, 3, 2, 0),
+    ]
+
+
+def _backward_pass(
+    x: np.ndarray,
+    w1: np.ndarray,
+    b1: np.ndarray,
+    w2: np.ndarray,
+    b2: np.ndarray,
+    label: int,
+    *,
+    error_sign: float = 1.0,
+    subtract_label: bool = True,
+    relu_mask: str = "sum",
+    second_input: str = "hidden",
+    transpose_w2_grad: bool = False,
+    backward_through: str = "w2.T",
+    transpose_w1_grad: bool = False,
+    bias1_grad: str = "after mask",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The backward pass with one link of the chain changed: each keyword is one way to get a link wrong."""
+    hidden_sum = w1 @ x + b1
+    hidden = np.maximum(hidden_sum, 0)
+    scores = w2 @ hidden + b2
+    d_scores = solutions.softmax(scores)
+    if subtract_label:
+        d_scores[label] -= 1
+    d_scores = error_sign * d_scores
+    seen = hidden if second_input == "hidden" else hidden_sum
+    d_w2 = np.outer(seen, d_scores) if transpose_w2_grad else np.outer(d_scores, seen)
+    d_hidden = w2.T @ d_scores if backward_through == "w2.T" else w2 @ d_scores
+    if relu_mask == "sum":
+        d_hidden_sum = d_hidden * (hidden_sum > 0)
+    elif relu_mask == "relu of gradient":
+        d_hidden_sum = np.maximum(d_hidden, 0)
+    else:
+        d_hidden_sum = d_hidden
+    d_w1 = np.outer(x, d_hidden_sum) if transpose_w1_grad else np.outer(d_hidden_sum, x)
+    d_b1 = d_hidden_sum if bias1_grad == "after mask" else d_hidden
+    return d_w1, d_b1, d_w2, d_scores
+
+
+def _wrong_backward(**change: Any) -> Callable[..., tuple]:
+    return lambda x, w1, b1, w2, b2, label: _backward_pass(x, w1, b1, w2, b2, label, **change)
+
+
+_BACKPROP_MISTAKES = [
+    Mistake(
+        "the gradient of the loss with respect to the scores is softmax(scores) minus the one-hot label: "
+        "subtract 1 at the label's position.",
+        _wrong_backward(subtract_label=False),
+    ),
+    Mistake(
+        "every gradient has the wrong sign: d_scores is the probabilities minus the one-hot label "
+        "(too much probability on a wrong class gives a positive gradient), not the label minus the probabilities.",
+        _wrong_backward(error_sign=-1.0),
+    ),
+    Mistake(
+        "the backward pass skipped ReLU: a neuron whose sum was negative output 0 whatever its sum did, so no "
+        "gradient passes through it. Multiply d_hidden by (hidden_sum > 0).",
+        _wrong_backward(relu_mask="none"),
+    ),
+    Mistake(
+        "ReLU's gradient depends on the neuron's sum in the forward pass, not on the sign of the gradient: "
+        "multiply d_hidden by (hidden_sum > 0) instead of applying relu to d_hidden.",
+        _wrong_backward(relu_mask="relu of gradient"),
+    ),
+    Mistake(
+        "weights2 multiplies `hidden`, the hidden layer after ReLU, so d_weights2 = outer(d_scores, hidden); "
+        "you used the sums before ReLU.",
+        _wrong_backward(second_input="hidden_sum"),
+    ),
+    Mistake(
+        "d_weights2 is transposed: it has the shape of weights2, one row per output, "
+        "d_weights2[i, j] = d_scores[i] * hidden[j] (np.outer(d_scores, hidden)).",
+        _wrong_backward(transpose_w2_grad=True),
+    ),
+    Mistake(
+        "the gradient reaches hidden neuron j through column j of weights2 (it fed every score): "
+        "d_hidden = weights2.T @ d_scores, not weights2 @ d_scores.",
+        _wrong_backward(backward_through="w2"),
+    ),
+    Mistake(
+        "d_weights1 is transposed: it has the shape of weights1, one row per hidden neuron, "
+        "d_weights1[j, k] = d_hidden_sum[j] * inputs[k] (np.outer(d_hidden_sum, inputs)).",
+        _wrong_backward(transpose_w1_grad=True),
+    ),
+    Mistake(
+        "bias1 is added before ReLU, so its gradient is d_hidden_sum, after the ReLU mask, not d_hidden.",
+        _wrong_backward(bias1_grad="before mask"),
+    ),
+]
+_BACKPROP_HINT = (
+    "Walk back one link at a time: d_scores = softmax(scores) with 1 subtracted at the label; "
+    "d_weights2 = np.outer(d_scores, hidden) and d_bias2 = d_scores; d_hidden = weights2.T @ d_scores; "
+    "d_hidden_sum = d_hidden * (hidden_sum > 0); then the same two lines for the first layer with `inputs`."
+)
+
+register(
+    Exercise(
+        id="ch02.backprop",
+        title="Backpropagation by hand, for one example",
+        difficulty=3,
+        minutes=25,
+        hint=_BACKPROP_HINT,
+        reference=solutions.backprop,
+        cases=_backprop_cases,
+        mistakes=_BACKPROP_MISTAKES,
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# ch02.training_loop
+
+
+def _loop_problem(n_examples: int, epochs: int, batch_size: int, seed: int) -> tuple:
+    """A small seeded network, its loss and optimizer, examples, and a generator: training_loop's arguments."""
+    generator = torch.Generator().manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.copy_(torch.randn(parameter.shape, generator=generator))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    inputs = torch.randn(n_examples, 3, generator=generator)
+    targets = torch.randint(0, 2, (n_examples,), generator=generator)
+    shuffle_generator = torch.Generator().manual_seed(seed + 1)
+    return model, torch.nn.functional.cross_entropy, optimizer, inputs, targets, epochs, batch_size, shuffle_generator
+
+
+def _loop_cases() -> list[Case]:
+    return [
+        Case(
+            "3 epochs of 10 examples in batches of 4 (the last batch of each epoch holds 2)",
+            _loop_problem(10, 3, 4, 28),
+        ),
+        Case("2 epochs of 12 examples in batches of 4", _loop_problem(12, 2, 4, 29)),
+        Case("4 epochs of 7 examples in batches of 3", _loop_problem(7, 4, 3, 30)),
+    ]
+
+
+def _wrong_loop(
+    *,
+    shuffle: str = "every epoch",
+    drop_last: bool = False,
+    separate_orders: bool = False,
+    epoch_loss: str = "mean",
+    per_step: bool = False,
+    epoch_offset: int = 0,
+) -> Callable[..., list[float]]:
+    """``training_loop`` with one thing done wrong: each keyword is one plausible mistake."""
+
+    def loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, generator):
+        count = len(inputs)
+        order = torch.randperm(count, generator=generator) if shuffle == "once" else None
+        losses: list[float] = []
+        for _ in range(epochs + epoch_offset):
+            if shuffle == "every epoch":
+                order = torch.randperm(count, generator=generator)
+            elif shuffle == "never":
+                order = torch.arange(count)
+            target_order = torch.randperm(count, generator=generator) if separate_orders else order
+            last_start = count - batch_size + 1 if drop_last else count
+            step_losses, sizes = [], []
+            for start in range(0, last_start, batch_size):
+                chosen, chosen_targets = order[start : start + batch_size], target_order[start : start + batch_size]
+                step_losses.append(train_step(model, loss_fn, optimizer, inputs[chosen], targets[chosen_targets]))
+                sizes.append(len(chosen))
+            if per_step:
+                losses.extend(step_losses)
+            elif epoch_loss == "sum":
+                losses.append(sum(step_losses))
+            elif epoch_loss == "last":
+                losses.append(step_losses[-1])
+            elif epoch_loss == "weighted":
+                losses.append(sum(loss * size for loss, size in zip(step_losses, sizes, strict=True)) / count)
+            else:
+                losses.append(sum(step_losses) / len(step_losses))
+        return losses
+
+    return loop
+
+
+_LOOP_MISTAKES = [
+    Mistake(
+        "the examples were not shuffled: start every epoch with `order = torch.randperm(len(inputs), "
+        "generator=generator)` and take the batches in that order.",
+        _wrong_loop(shuffle="never"),
+    ),
+    Mistake(
+        "you shuffled once, before the first epoch: each epoch needs a fresh order, so call torch.randperm at "
+        "the start of every epoch.",
+        _wrong_loop(shuffle="once"),
+    ),
+    Mistake(
+        "inputs and targets must be shuffled by the same order, or each input gets another example's target: "
+        "index both with the same `chosen` positions.",
+        _wrong_loop(separate_orders=True),
+    ),
+    Mistake(
+        "the last batch of an epoch may be smaller than batch_size: take it too, so that every example is seen "
+        "once per epoch (`range(0, len(inputs), batch_size)`).",
+        _wrong_loop(drop_last=True),
+    ),
+    Mistake(
+        "return one number per epoch, the mean of its steps' losses; you returned every step's loss.",
+        _wrong_loop(per_step=True),
+    ),
+    Mistake("an epoch's loss is the mean of its steps' losses, not their sum.", _wrong_loop(epoch_loss="sum")),
+    Mistake(
+        "an epoch's loss is the mean over all its steps, not the loss of its last step.",
+        _wrong_loop(epoch_loss="last"),
+    ),
+    Mistake(
+        "take the plain mean of the losses train_step returned (each step counts once, as in the chapter's "
+        "figures); you weighted each step by its batch size.",
+        _wrong_loop(epoch_loss="weighted"),
+    ),
+    Mistake(
+        "train for exactly `epochs` epochs, one loss each: `for epoch in range(epochs)`.",
+        _wrong_loop(epoch_offset=1),
+    ),
+    Mistake(
+        "train for exactly `epochs` epochs, one loss each: `for epoch in range(epochs)`.",
+        _wrong_loop(epoch_offset=-1),
+    ),
+]
+_LOOP_HINT = (
+    "Two loops: for each epoch, `order = torch.randperm(len(inputs), generator=generator)`; then for each start "
+    "in `range(0, len(inputs), batch_size)`, `chosen = order[start : start + batch_size]` and one "
+    "`train_step(model, loss_fn, optimizer, inputs[chosen], targets[chosen])`. Keep the steps' losses and append "
+    "their mean after each epoch."
+)
+
+register(
+    Exercise(
+        id="ch02.training_loop",
+        title="The training loop: epochs of shuffled mini-batches",
+        difficulty=2,
+        minutes=15,
+        hint=_LOOP_HINT,
+        reference=solutions.training_loop,
+        cases=_loop_cases,
+        mistakes=_LOOP_MISTAKES,
+    )
+)

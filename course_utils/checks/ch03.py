@@ -10,7 +10,7 @@ import numpy as np
 import scipy.stats
 import torch
 
-from course_utils.bigram import bigram_counts, bigram_nll
+from course_utils.bigram import bigram_counts, bigram_logits, bigram_nll
 from course_utils.checks.core import (
     Case,
     CheckFailed,
@@ -603,6 +603,107 @@ register(
             Mistake(
                 "take the log of each probability, then average; you took the log of the average probability.",
                 lambda p, ids: float(-np.log(np.mean(np.asarray(p)[np.asarray(ids)[:-1], np.asarray(ids)[1:]]))),
+            ),
+        ],
+    )
+)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# ch03.bigram_logits
+
+
+def _logits_cases() -> list[Case]:
+    generator = torch.Generator().manual_seed(31)
+    # every weight requires gradients, as a layer's does: the logits must stay connected to it for training
+    return [
+        Case(
+            "ids [0, 2, 1, 2] and a 3x3 weight [[1, 2, 3], [4, 5, 6], [7, 8, 9]] (float32, requires_grad)",
+            (
+                torch.tensor([0, 2, 1, 2]),
+                torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], requires_grad=True),
+            ),
+        ),
+        Case(
+            "8 random ids with vocabulary size 5 and a random weight",
+            (torch.randint(0, 5, (8,), generator=generator), torch.randn(5, 5, generator=generator).requires_grad_()),
+        ),
+        Case(
+            "the single id 3 with vocabulary size 4",
+            (torch.tensor([3]), torch.randn(4, 4, generator=generator).requires_grad_()),
+        ),
+        Case(
+            "30 random ids with vocabulary size 65, as for Shakespeare",
+            (
+                torch.randint(0, 65, (30,), generator=generator),
+                torch.randn(65, 65, generator=generator).requires_grad_(),
+            ),
+        ),
+    ]
+
+
+def _same_logits(got: Any, want: torch.Tensor) -> str | None:
+    """The same numbers, and, where the reference's logits carry gradients to the weight, the learner's too."""
+    problem = same_values(got, want)
+    if problem:
+        return problem
+    if want.requires_grad and not (isinstance(got, torch.Tensor) and got.requires_grad):
+        return (
+            "the numbers are right, but they are cut off from `weight`: training needs the gradients of the logits, "
+            "so compute them with torch from `weight` itself (no `.numpy()`, `.detach()`, `.tolist()` or "
+            "`torch.tensor(...)` on the way)"
+        )
+    return None
+
+
+def _one_hot_rows(ids: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    return one_hot(ids, weight.shape[1])
+
+
+register(
+    Exercise(
+        id="ch03.bigram_logits",
+        title="The bigram model as a network: one-hot times a weight matrix",
+        difficulty=2,
+        minutes=10,
+        hint="Turn the ids into one-hot vectors with your `one_hot(ids, V)` (V is `weight.shape[1]`), then multiply "
+        "by the layer's weight as `torch.nn.Linear` does: `one_hots @ weight.T`.",
+        reference=bigram_logits,
+        cases=_logits_cases,
+        compare=_same_logits,
+        mistakes=[
+            Mistake(
+                "the weight matrix is transposed: torch.nn.Linear stores one row per output, so the layer computes "
+                "`one_hots @ weight.T` (you multiplied by `weight` itself).",
+                lambda ids, w: _one_hot_rows(ids, w) @ w,
+            ),
+            Mistake(
+                "return the scores (logits) themselves: the softmax that turns them into probabilities comes later, "
+                "inside the cross-entropy loss.",
+                lambda ids, w: torch.softmax(_one_hot_rows(ids, w) @ w.T, dim=-1),
+            ),
+            Mistake(
+                "return the scores (logits) themselves, not their log-softmax: the cross-entropy loss takes the "
+                "raw scores and does that itself.",
+                lambda ids, w: torch.log_softmax(_one_hot_rows(ids, w) @ w.T, dim=-1),
+            ),
+            Mistake(
+                "the logits are the raw scores `one_hots @ weight.T`; do not exponentiate them (exponentiating is "
+                "the first half of softmax).",
+                lambda ids, w: torch.exp(_one_hot_rows(ids, w) @ w.T),
+            ),
+            Mistake(
+                "return a score for every possible next id, shape (n, V), not only the most likely id.",
+                lambda ids, w: (_one_hot_rows(ids, w) @ w.T).argmax(dim=-1),
+            ),
+            Mistake(
+                "every id gets its row of scores, the last one too: you left one id out (the targets are "
+                "dropped elsewhere, not here).",
+                lambda ids, w: _one_hot_rows(ids[:-1], w) @ w.T,
+            ),
+            Mistake(
+                "there is no bias in this layer and nothing to add: the logits are exactly `one_hots @ weight.T`.",
+                lambda ids, w: _one_hot_rows(ids, w) @ w.T + 1,
             ),
         ],
     )

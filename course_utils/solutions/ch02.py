@@ -6,8 +6,12 @@ chapters train with.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
+
+from course_utils.training import train_step
 
 
 def relu(x: np.ndarray | float) -> np.ndarray | float:
@@ -58,3 +62,70 @@ def accuracy(scores: torch.Tensor, labels: torch.Tensor) -> float:
     """
     predictions = scores.argmax(dim=1)
     return (predictions == labels).float().mean().item()
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Scores become probabilities: exponentiate every score, then divide by the sum of the exponentials."""
+    return np.exp(scores) / np.exp(scores).sum()
+
+
+def backprop(
+    inputs: np.ndarray,
+    weights1: np.ndarray,
+    bias1: np.ndarray,
+    weights2: np.ndarray,
+    bias2: np.ndarray,
+    label: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The gradients of the cross-entropy loss of a two-layer network on one example, by the chain rule.
+
+    The network is ``mlp_forward``'s, on one example: ``hidden_sum = weights1 @ inputs + bias1``,
+    ``hidden = relu(hidden_sum)``, ``scores = weights2 @ hidden + bias2``, and the loss is
+    ``-ln(softmax(scores)[label])``. ``inputs`` has shape ``(n_inputs,)``, ``weights1`` ``(n_hidden, n_inputs)``,
+    ``bias1`` ``(n_hidden,)``, ``weights2`` ``(n_outputs, n_hidden)``, ``bias2`` ``(n_outputs,)``; ``label`` is
+    the right class, a whole number from 0 to ``n_outputs - 1``.
+    Returns ``(d_weights1, d_bias1, d_weights2, d_bias2)``: how fast the loss grows per unit of each weight and
+    bias, each array of the same shape as the weights it belongs to.
+    """
+    # forward, keeping the numbers the backward pass needs
+    hidden_sum = weights1 @ inputs + bias1
+    hidden = relu(hidden_sum)
+    scores = weights2 @ hidden + bias2
+    # backward, one link of the chain at a time, from the loss to the first layer
+    d_scores = softmax(scores)
+    d_scores[label] -= 1  # softmax minus the one-hot label
+    d_weights2 = np.outer(d_scores, hidden)  # d_weights2[i, j] = d_scores[i] * hidden[j]
+    d_bias2 = d_scores
+    d_hidden = weights2.T @ d_scores  # hidden[j] feeds every score i through weights2[i, j]
+    d_hidden_sum = d_hidden * (hidden_sum > 0)  # ReLU passes the gradient only where the neuron was on
+    d_weights1 = np.outer(d_hidden_sum, inputs)
+    d_bias1 = d_hidden_sum
+    return d_weights1, d_bias1, d_weights2, d_bias2
+
+
+def training_loop(
+    model: torch.nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    epochs: int,
+    batch_size: int,
+    generator: torch.Generator,
+) -> list[float]:
+    """Train ``model`` for ``epochs`` epochs of shuffled mini-batches with ``train_step``; the loss of each epoch.
+
+    Every epoch starts with a fresh order of the examples, ``torch.randperm(len(inputs), generator=generator)``,
+    and walks through it ``batch_size`` examples at a time (the last batch may be smaller), taking one
+    ``train_step`` on each batch. ``inputs`` and ``targets`` have one row per example. Returns a list of
+    ``epochs`` numbers: for each epoch, the mean of the losses its steps returned.
+    """
+    epoch_losses = []
+    for _ in range(epochs):
+        order = torch.randperm(len(inputs), generator=generator)  # a fresh shuffle every epoch
+        step_losses = []
+        for start in range(0, len(inputs), batch_size):
+            chosen = order[start : start + batch_size]
+            step_losses.append(train_step(model, loss_fn, optimizer, inputs[chosen], targets[chosen]))
+        epoch_losses.append(sum(step_losses) / len(step_losses))
+    return epoch_losses

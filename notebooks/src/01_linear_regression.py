@@ -175,13 +175,29 @@ def loss_surface(inputs: np.ndarray, targets: np.ndarray, weights: np.ndarray, b
     return np.mean((predictions - targets) ** 2, axis=-1)
 
 
-def draw_loss_surface(axes: plt.Axes, weights: np.ndarray, biases: np.ndarray, losses: np.ndarray) -> None:
+def draw_loss_surface(
+    axes: plt.Axes,
+    weights: np.ndarray,
+    biases: np.ndarray,
+    losses: np.ndarray,
+    colorbar: bool = True,
+    colorbar_beside: plt.Axes | list[plt.Axes] | None = None,
+) -> None:
     """Filled contours of ``losses`` over (weight, bias); the levels grow by a constant factor, so that the
-    floor of the valley shows as clearly as its steep walls."""
+    floor of the valley shows as clearly as its steep walls. With ``colorbar``, a colour bar goes beside
+    ``colorbar_beside`` (by default ``axes``), so that panels of the same surface can share one."""
     levels = np.geomspace(losses.min() * 0.999, losses.max(), 16)
     contours = axes.contourf(weights, biases, losses, levels=levels, cmap="viridis_r", norm="log", alpha=0.8)
-    axes.figure.colorbar(contours, ax=axes, label="loss", ticks=levels[::3], format=StrMethodFormatter("{x:,.0f}"))
     axes.set(xlabel="weight", ylabel="bias")
+    if not colorbar:
+        return
+    axes.figure.colorbar(
+        contours,
+        ax=axes if colorbar_beside is None else colorbar_beside,
+        label="loss",
+        ticks=levels[::3],
+        format=StrMethodFormatter("{x:,.0f}"),
+    )
 
 
 grid_points = scaled(full=201, fast=41)  # the surface's resolution: a finer grid only makes a smoother picture
@@ -538,9 +554,13 @@ plt.show()
 wide_weights = np.linspace(-900.0, 1100.0, grid_points)
 wide_biases = np.linspace(-650.0, 1350.0, grid_points)
 wide_losses = loss_surface(scaled_sizes, prices, wide_weights, wide_biases)
-figure, all_axes = plt.subplots(1, 3, figsize=(17, 4.5), layout="constrained")
+# two rows, so that each panel is large enough to read at a notebook's width; the three panels show the same
+# surface with the same colours, so one colour bar serves them all
+figure, mosaic = plt.subplot_mosaic([["0", "0", "1", "1"], [".", "2", "2", "."]], figsize=(10, 9), layout="constrained")
+all_axes = [mosaic[key] for key in "012"]
 for axes, color, (name, (path, _)) in zip(all_axes, COLORS[:3], runs.items(), strict=True):
-    draw_loss_surface(axes, wide_weights, wide_biases, wide_losses)
+    last = axes is all_axes[-1]  # one colour bar, beside all three, drawn with the last panel
+    draw_loss_surface(axes, wide_weights, wide_biases, wide_losses, colorbar=last, colorbar_beside=all_axes)
     axes.plot(path[:9, 0], path[:9, 1], "o-", color=color, markersize=4)
     if learning_rates[name] > 1:  # number the jumps, which alternate sides of the bottom
         for step, (weight_value, bias_value) in enumerate(path[:9]):

@@ -4,26 +4,28 @@
 # A neural network takes some numbers in and gives some numbers out. In this chapter you build one that
 # looks at a plant part (its colour and its size) and says whether it is a **leaf** or a **flower**. You
 # start with a single neuron computed by hand, grow it into a layer and then a small network, write its
-# forward pass in numpy, rebuild it with `torch.nn`, and train it. At the end you watch the network's
-# decision boundary bend into shape as it learns.
+# forward pass in numpy, work out its gradients by hand, rebuild it with `torch.nn`, and write the loop that
+# trains it. At the end you watch the network's decision boundary bend into shape as it learns.
 #
 # **You need** chapter 01: a model is a function with weights, a loss says how wrong it is, and gradient
 # descent (with `loss.backward()` from torch's autograd) lowers the loss.
 #
-# **Time:** about 75 minutes, with six exercises.
+# **Time:** about 120 minutes, with eight exercises.
 #
 # | section | idea |
 # |---|---|
 # | 2.1 | numbers in, numbers out: the leaf-or-flower data |
 # | 2.2 | a neuron: weights and a bias |
 # | 2.3 | the activation: ReLU |
-# | 2.4 | a layer is a matrix-vector product |
+# | 2.4 | a layer is a matrix-vector product; a whole network on paper |
 # | 2.5 | why the activation matters: linear layers collapse into one |
 # | 2.6 | a batch is a matrix-matrix product |
 # | 2.7 | standardising the inputs: mean and standard deviation |
 # | 2.8 | a small network, by hand and with `torch.nn` |
-# | 2.9 | training: batches, epochs, a loss curve, held-out accuracy |
-# | 2.10 | the decision boundary as training goes |
+# | 2.9 | the loss: softmax and cross-entropy |
+# | 2.10 | gradients by hand: backpropagation through the network |
+# | 2.11 | training: the loop of epochs and batches, a loss curve, held-out accuracy |
+# | 2.12 | the decision boundary as training goes |
 
 # %%
 import copy
@@ -34,7 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import scaled, seed_everything
+from course_utils import cpu_generator, scaled, seed_everything
 from course_utils import validate  # noqa: F401 - the reference solutions check their input with it
 from course_utils.flowers import (
     CLASS_NAMES,
@@ -44,7 +46,7 @@ from course_utils.flowers import (
     plot_flowers,
     train_heldout_split,
 )
-from course_utils.plotting import draw_network, new_axes, plot_losses, plot_matrices, use_course_style
+from course_utils.plotting import COLORS, draw_network, new_axes, plot_losses, plot_matrices, use_course_style
 from course_utils.training import batches_per_epoch, epoch_batches, train
 
 generator = seed_everything(0)
@@ -252,6 +254,90 @@ assert np.allclose(matmul_by_hand(random_a, random_b), random_a @ random_b)
 print("matmul_by_hand agrees with numpy's @")
 
 # %% [markdown]
+# ### A whole network on paper
+#
+# Two layers make a network. Here is one small enough to work with pencil and paper: the leaf's 4 numbers
+# go in, a middle layer of 3 neurons computes 3 weighted sums, and an output layer of 2 neurons computes 2
+# weighted sums of those. To keep the arithmetic bare, this network has no biases and no activation yet.
+# We read its first output as the score for "leaf" and the second as the score for "flower"; the larger
+# one wins. The first middle neuron is the neuron of section 2.2 without its bias.
+
+# %%
+paper_weights1 = np.array(
+    [
+        [0.10, -0.29, -0.07, 0.46],  # middle neuron 0: the neuron of section 2.2
+        [0.12, -0.05, 0.05, 0.11],  # middle neuron 1
+        [-0.36, -0.21, -0.17, -0.32],  # middle neuron 2
+    ]
+)
+paper_weights2 = np.array(
+    [
+        [-0.17, 0.39, 0.10],  # output 0: the score for leaf
+        [0.26, 0.39, -0.13],  # output 1: the score for flower
+    ]
+)
+middle = paper_weights1 @ leaf
+paper_scores = paper_weights2 @ middle
+for neuron, row in enumerate(paper_weights1):
+    terms = " + ".join(f"{value:g} x {weight:.2f}" for value, weight in zip(leaf, row, strict=True))
+    print(f"middle {neuron}: {terms} = {middle[neuron]:6.1f}")
+for name, row, score in zip(("leaf", "flower"), paper_weights2, paper_scores, strict=True):
+    terms = " + ".join(f"{value:.1f} x {weight:.2f}" for value, weight in zip(middle, row, strict=True))
+    print(f"{name:>6}: {terms} = {score:.2f}")
+print(f"{CLASS_NAMES[int(np.argmax(paper_scores))]} wins")
+
+# %%
+assert np.allclose(middle, [-26.6, 2.5, -47.1], atol=0.05)
+assert np.allclose(paper_scores, [0.8, 0.2], atol=0.01)
+assert CLASS_NAMES[int(np.argmax(paper_scores))] == "leaf"
+
+# %% [markdown]
+# Drawn, with the numbers in the circles and each weight on its line:
+
+# %%
+figure, axes = plt.subplots(figsize=(9, 6))  # tall enough that the number on every line stands apart
+draw_network(
+    [4, 3, 2],
+    weights=[paper_weights1, paper_weights2],
+    node_labels=[
+        [f"{value:g}" for value in leaf],
+        [f"{value:.1f}" for value in middle],
+        [f"{value:.2f}" for value in paper_scores],
+    ],
+    layer_names=["red, green, blue, volume", "middle layer", "leaf, flower"],
+    title=f"A 4-3-2 network on paper: leaf wins, {paper_scores[0]:.2f} to {paper_scores[1]:.2f}",
+    axes=axes,
+)
+plt.show()
+
+# %% [markdown]
+# ### The numbers mean what we say they mean
+#
+# The network has no idea what a leaf is. It takes exactly 4 numbers and gives exactly 2; that the inputs
+# are a colour and a volume, and that the first output stands for "leaf", is our reading. Feed the same
+# network, with the same weights, four numbers about the weather (cloud cover and humidity in percent, the
+# temperature in °C and the wind in km/h), and read its outputs as "sunny in an hour" and "rain in an hour":
+
+# %%
+weather = np.array([90.0, 85.0, 12.0, 30.0])  # cloud cover %, humidity %, temperature °C, wind km/h
+weather_scores = paper_weights2 @ (paper_weights1 @ weather)
+forecasts = ("sunny in an hour", "rain in an hour")
+print(f"scores {np.round(weather_scores, 2)}: {forecasts[int(np.argmax(weather_scores))]}")
+assert forecasts[int(np.argmax(weather_scores))] == "rain in an hour"
+
+# %% [markdown]
+# Rain, says the same arithmetic. These weights were never chosen for weather, so nobody should trust this
+# forecast; with weights trained on weather records, the same 4-3-2 shape could give a forecast worth
+# reading. What the numbers mean is decided twice, and separately:
+#
+# - **the input encoding**: how a thing becomes numbers (a colour as red, green and blue from 0 to 255;
+#   a day as four measurements);
+# - **the output encoding**: how numbers become an answer. We use one score per class, the larger one
+#   wins. Another choice would do for two classes: a single output, read as "leaf" when it is positive and
+#   "flower" when it is negative. One score per class has the advantage that it grows to any number of
+#   classes; chapter 03 uses one score for each character that could come next.
+
+# %% [markdown]
 # ## 2.5 Why the activation matters: linear layers collapse into one
 #
 # Why not leave ReLU out and simply stack layers? Because two layers without an activation are no more
@@ -272,6 +358,12 @@ one_layer = layer_forward(leaf, w2 @ w1, w2 @ b1 + b2)
 print(f"two stacked linear layers: {two_layers}")
 print(f"one layer (W2 W1, W2 b1 + b2): {one_layer}")
 assert np.allclose(two_layers, one_layer)
+
+# The network on paper had no activation, so it too is one layer in disguise: 2 neurons reading the 4 inputs.
+paper_as_one_layer = paper_weights2 @ paper_weights1
+print("the network on paper as a single layer, weights (2 outputs x 4 inputs):")
+print(np.round(paper_as_one_layer, 4))
+assert np.allclose(paper_as_one_layer @ leaf, paper_scores)
 
 # %% [markdown]
 # With ReLU between the layers, no single layer does the same. The clearest way to see it is a network
@@ -445,30 +537,220 @@ print(f"untrained network, held-out accuracy: {untrained_accuracy:.1%}")
 
 # %% [markdown]
 # Random weights give a guess no better than a coin toss, near 50% (random weights may also favour one
-# class, which moves it up or down). Time to train.
+# class, which moves it up or down). Time to train. Training works as in chapter 01: measure a loss, find
+# its gradients, move every weight a little against its gradient, repeat. Each part needs one new idea.
 #
-# ## 2.9 Training: batches, epochs, a loss curve, held-out accuracy
+# ## 2.9 The loss: softmax and cross-entropy
 #
-# Training works as in chapter 01: measure a loss, let autograd find its gradients, move every weight a
-# little against its gradient, repeat. Three new things:
+# Chapter 01's loss compared a predicted price with a real one. Here the network gives two scores and the
+# truth is a class, so we need a loss that says how wrong two scores are about one class. Two steps:
 #
-# - **The loss.** For classification we use the loss torch calls **cross-entropy**
-#   (`torch.nn.functional.cross_entropy(scores, labels)`). It is small when the right class's score is
-#   much larger than the other's and large when the network is confidently wrong. Behind it is
-#   **softmax**, which turns the two scores into two probabilities that add up to 1; chapter 07 derives
-#   both. A preview:
+# - **softmax** turns scores into probabilities: exponentiate every score, then divide by the sum of the
+#   exponentials. `softmax(scores) = exp(scores) / sum(exp(scores))`. The exponential makes every number
+#   positive (a score of -1 becomes 0.37) and keeps the order; dividing by the sum makes them add up to 1.
+# - **cross-entropy** is minus the logarithm of the probability given to the right class:
+#   `loss = -ln(probabilities[label])`. It is 0 when the network gives the right class probability 1, and it
+#   grows without limit as that probability shrinks toward 0. (`ln` is the natural logarithm; all we need of
+#   it is that `ln 1 = 0` and that `ln p` falls below zero, ever more steeply, as `p` goes from 1 to 0.)
+#
+# In one line of numpy each:
+
 
 # %%
-example_scores = torch.tensor([[2.0, -1.0], [0.3, 0.5]])
-example_probabilities = torch.softmax(example_scores, dim=1)
-for scores, probabilities in zip(example_scores, example_probabilities, strict=True):
-    print(f"scores {scores.numpy()} -> probabilities {probabilities.numpy().round(3)}")
-loss_fn = torch.nn.functional.cross_entropy
-print("cross-entropy if both are leaves (label 0):", round(loss_fn(example_scores, torch.tensor([0, 0])).item(), 3))
-print("cross-entropy if both are flowers (label 1):", round(loss_fn(example_scores, torch.tensor([1, 1])).item(), 3))
-assert torch.allclose(example_probabilities.sum(dim=1), torch.ones(2))
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Scores become probabilities: exponentiate every score, then divide by the sum of the exponentials."""
+    return np.exp(scores) / np.exp(scores).sum()
+
+
+def cross_entropy(scores: np.ndarray, label: int) -> float:
+    """Minus the log of the probability that softmax gives the right class."""
+    return float(-np.log(softmax(scores)[label]))
+
+
+example_scores = np.array([2.0, -1.0])  # leaf, flower
+example_probabilities = softmax(example_scores)
+print(f"scores {example_scores} -> exp(scores) {np.exp(example_scores).round(3)}")
+print(f"-> divided by their sum {np.exp(example_scores).sum():.3f}: probabilities {example_probabilities.round(3)}")
+print(f"loss if it is a leaf:   -ln {example_probabilities[0]:.3f} = {cross_entropy(example_scores, 0):.3f}")
+print(f"loss if it is a flower: -ln {example_probabilities[1]:.3f} = {cross_entropy(example_scores, 1):.3f}")
+
+figure, (score_axes, exp_axes, probability_axes) = plt.subplots(1, 3, figsize=(11, 3), layout="constrained")
+bar_colours = [COLORS[0], COLORS[3]]
+score_axes.bar(CLASS_NAMES, example_scores, color=bar_colours)
+score_axes.axhline(0, color="grey", linewidth=0.8)
+score_axes.set_title("scores")
+exp_axes.bar(CLASS_NAMES, np.exp(example_scores), color=bar_colours)
+exp_axes.set_title("exp(scores): all positive")
+probability_axes.bar(CLASS_NAMES, example_probabilities, color=bar_colours)
+probability_axes.set(title="divided by their sum", ylim=(0, 1.15))
+for position, value in enumerate(example_probabilities):
+    label_text = f"p = {value:.3f}\nloss -ln p = {-np.log(value):.2f}"
+    probability_axes.annotate(label_text, (position, value), textcoords="offset points", xytext=(0, 3), ha="center")
+figure.suptitle("Softmax, and the loss if each class is the right one")
+plt.show()
 
 # %% [markdown]
+# torch has both built in: `torch.softmax` and `torch.nn.functional.cross_entropy(scores, labels)`, which
+# takes a batch (one row of scores per example) and averages the loss over it. torch's versions agree with
+# our one-liners:
+
+# %%
+loss_fn = torch.nn.functional.cross_entropy
+batch_scores = torch.tensor([[2.0, -1.0], [0.3, 0.5]])
+batch_labels = torch.tensor([0, 1])
+ours = np.mean([cross_entropy(row.numpy(), label) for row, label in zip(batch_scores, batch_labels, strict=True)])
+print(f"torch's cross-entropy {loss_fn(batch_scores, batch_labels).item():.5f}, ours {ours:.5f}")
+assert np.allclose(torch.softmax(batch_scores, dim=1).numpy(), [softmax(row) for row in batch_scores.numpy()])
+assert np.isclose(loss_fn(batch_scores, batch_labels).item(), ours)
+assert cross_entropy(np.array([20.0, -20.0]), 0) < 1e-12  # right and sure: no loss
+assert cross_entropy(np.array([-20.0, 20.0]), 0) > 30  # wrong and sure: a large one
+
+# %% [markdown]
+# (Chapter 07 takes softmax further: why the exponential, what a temperature does to it, and why torch
+# subtracts the largest score before exponentiating, so that a score of 1000 does not overflow.)
+#
+# ## 2.10 Gradients by hand: backpropagation
+#
+# In chapter 01 you worked out the gradients of a two-weight model on paper, and then let autograd do it.
+# Here you do it once more, for the whole network and a single example, so that `loss.backward()` holds no
+# mystery: it is the chain rule, applied link by link from the loss back to the first layer. This is called
+# **backpropagation**.
+#
+# The forward pass for one example, with every number we will need named:
+#
+# $$h_{\text{sum}} = W_1 x + b_1 \qquad h = \text{relu}(h_{\text{sum}}) \qquad s = W_2 h + b_2 \qquad
+# L = -\ln \text{softmax}(s)_{\text{label}}$$
+#
+# Now walk back, asking at each link how fast the thing after it changes when the thing before it is
+# nudged, as in chapter 01's section 1.7:
+#
+# - **The loss and the scores.** Nudge score $s_i$ and the loss changes at the rate $p_i - y_i$, where $p$
+#   is the softmax of the scores and $y$ is the one-hot label (1 at the right class, 0 elsewhere). We take
+#   this link as given (chapter 07 derives it) and check it by nudging, below. It reads well: a wrong class
+#   with much probability gets a large positive gradient (lower its score), and the right class gets
+#   $p - 1$, negative (raise its score).
+# - **The output layer.** $s_i = \sum_j W_2[i, j]\, h_j + b_2[i]$. Nudging $W_2[i, j]$ changes $s_i$ by
+#   $h_j$ per unit, and nothing else; nudging $b_2[i]$ changes $s_i$ by 1.
+# - **Back into the hidden layer.** $h_j$ feeds every score, $s_i$ through $W_2[i, j]$. Its nudge reaches
+#   the loss along all those paths at once, and the rates of the paths add up.
+# - **Through ReLU.** Where $h_{\text{sum}}$ was positive, ReLU passed it on unchanged: rate 1. Where it was
+#   negative, ReLU gave 0 and a small nudge still gives 0: rate 0. A neuron that was off passes no gradient.
+# - **The first layer.** Like the output layer: $W_1[j, k]$ changes $h_{\text{sum}, j}$ by $x_k$ per unit,
+#   and $b_1[j]$ by 1.
+#
+# Multiply the rates along each chain and you have every gradient. Write them down as numpy lines before
+# you unfold the answer.
+#
+# <details><summary>The gradients, one line each</summary>
+#
+# ```
+# d_scores     = softmax(scores) - one_hot(label)           # (n_outputs,)
+# d_weights2   = np.outer(d_scores, hidden)                  # d_scores[i] * hidden[j]
+# d_bias2      = d_scores
+# d_hidden     = weights2.T @ d_scores                       # every path from hidden[j], added up
+# d_hidden_sum = d_hidden * (hidden_sum > 0)                 # ReLU: rate 1 where on, 0 where off
+# d_weights1   = np.outer(d_hidden_sum, inputs)
+# d_bias1      = d_hidden_sum
+# ```
+#
+# Each gradient has the shape of its weights: `np.outer(a, b)` is the matrix with `a[i] * b[j]` in row
+# `i`, column `j`.
+#
+# </details>
+#
+# First the one link we took as given, checked by nudging each score of our example by a tiny amount both
+# ways, as chapter 01 checked its formulas:
+
+# %%
+nudge = 1e-6
+label_of_example = 0
+d_scores_formula = softmax(example_scores) - np.eye(2)[label_of_example]
+d_scores_nudged = np.array(
+    [
+        (
+            cross_entropy(example_scores + nudge * np.eye(2)[i], label_of_example)
+            - cross_entropy(example_scores - nudge * np.eye(2)[i], label_of_example)
+        )
+        / (2 * nudge)
+        for i in range(2)
+    ]
+)
+print(f"d_scores: softmax - one-hot {d_scores_formula.round(6)}, by nudging {d_scores_nudged.round(6)}")
+assert np.allclose(d_scores_formula, d_scores_nudged, atol=1e-6)
+
+# %% [exercise ch02.backprop]
+# Write `backprop(inputs, weights1, bias1, weights2, bias2, label)` for one example: the forward pass, then
+# the chain rule backwards, returning `(d_weights1, d_bias1, d_weights2, d_bias2)`. Use your `relu` and the
+# `softmax` above.
+
+# %% [markdown]
+# Now the test that matters: the untrained torch network of section 2.8 on one training example.
+# autograd's `backward()` finds its gradients; yours must be the same numbers.
+
+# %%
+example_input, example_label = train_inputs[0], int(train_targets[0])
+model.zero_grad()
+loss_fn(model(example_input[None]), train_targets[:1]).backward()  # a batch of one example
+autograd_gradients = [model[0].weight.grad, model[0].bias.grad, model[2].weight.grad, model[2].bias.grad]
+
+numpy_weights = [parameters[name].astype(np.float64) for name in ("0.weight", "0.bias", "2.weight", "2.bias")]
+by_hand = backprop(example_input.numpy().astype(np.float64), *numpy_weights, example_label)
+for name, mine, torchs in zip(
+    ("d_weights1", "d_bias1", "d_weights2", "d_bias2"), by_hand, autograd_gradients, strict=True
+):
+    largest_difference = np.abs(np.asarray(mine) - torchs.numpy()).max()
+    print(f"{name:>10}: shape {np.shape(mine)}, largest difference from autograd {largest_difference:.1e}")
+    assert np.allclose(mine, torchs.numpy(), atol=1e-5), name
+
+# %% [markdown]
+# In a picture: each line of the network is drawn by its weight's gradient (blue where the loss grows
+# with the weight, red where it shrinks, thicker for faster). The hidden neurons that were off for this
+# example (their sum was negative; marked "off") have only hairlines, in and out: their gradients are
+# zero. Nudging the weights of a neuron that is off leaves it off and its output at 0, so the loss does
+# not change, and gradient descent leaves those weights alone on this example.
+
+# %%
+d_weights1, d_bias1, d_weights2, d_bias2 = (np.asarray(gradient) for gradient in by_hand)
+hidden_sum_of_example = numpy_weights[0] @ example_input.numpy() + numpy_weights[1]
+off = hidden_sum_of_example <= 0
+draw_network(
+    [4, hidden_size, 2],
+    weights=[d_weights1, d_weights2],
+    node_labels=[["red", "green", "blue", "volume"], ["off" if is_off else "" for is_off in off], ["leaf", "flower"]],
+    layer_names=["4 inputs", f"{hidden_size} hidden neurons ({off.sum()} off)", "2 scores"],
+    title="The gradient of every weight, for one example",
+)
+plt.show()
+print(f"{off.sum()} of {hidden_size} hidden neurons were off for this example")
+assert off.any() and np.all(d_weights1[off] == 0) and np.all(d_weights2[:, off] == 0)
+
+# %% [markdown]
+# One more check, which needs neither autograd nor your formulas: nudge one weight of the first layer both
+# ways and measure how the loss changes, as in chapter 01.
+
+
+# %%
+def example_loss(weights1: np.ndarray) -> float:
+    """The loss of the network of section 2.8 on our example, with ``weights1`` in its first layer."""
+    hidden = relu(weights1 @ example_input.numpy().astype(np.float64) + numpy_weights[1])
+    return cross_entropy(numpy_weights[2] @ hidden + numpy_weights[3], example_label)
+
+
+on_neuron = int(np.flatnonzero(~off)[0])  # a hidden neuron that was on, so that its weights matter
+bump = np.zeros_like(numpy_weights[0])
+bump[on_neuron, 1] = nudge
+measured = (example_loss(numpy_weights[0] + bump) - example_loss(numpy_weights[0] - bump)) / (2 * nudge)
+print(f"d_weights1[{on_neuron}, 1]: by hand {d_weights1[on_neuron, 1]:.6f}, by nudging {measured:.6f}")
+assert np.isclose(d_weights1[on_neuron, 1], measured, rtol=1e-4, atol=1e-8)
+
+# %% [markdown]
+# For a GPT with its dozens of layers nobody writes these lines by hand: autograd records the forward pass
+# and walks it backwards, link by link, exactly as you just did. From here on, `loss.backward()` does it.
+#
+# ## 2.11 Training: the loop of epochs and batches
+#
+# With the loss and its gradients in hand, two more pieces:
+#
 # - **The optimizer.** `torch.optim.SGD(model.parameters(), lr=...)` does chapter 01's update for us: its
 #   `step()` moves every weight by `-lr * gradient`, and its `zero_grad()` clears the gradients, which
 #   torch otherwise *adds* to from one `backward()` to the next.
@@ -476,32 +758,45 @@ assert torch.allclose(example_probabilities.sum(dim=1), torch.ones(2))
 #   and many cheap, slightly noisy steps learn faster than a few exact ones. One pass over every training
 #   example, in a fresh random order, is an **epoch**.
 #
-# One step of training is the exercise; `train` from `course_utils` repeats it.
+# One step of training is the first exercise; the loop that repeats it is the second.
 
 # %% [exercise ch02.train_step]
 # Write `train_step(model, loss_fn, optimizer, inputs, targets)`: clear the old gradients, compute the
 # loss of the model's predictions, find its gradients, move the weights, and return the loss (from before
-# the move) as a plain Python number, not a tensor: `train` keeps every step's loss, and a loss tensor
-# would keep its whole computation alive with it. The step changes the model in place.
+# the move) as a plain Python number, not a tensor: a training loop keeps every step's loss, and a loss
+# tensor would keep its whole computation alive with it. The step changes the model in place.
 
 # %% [markdown]
-# `epoch_batches` hands out the training examples in shuffled batches of 32 (a seeded CPU generator picks
-# the order, so a rerun sees the same batches), and `batches_per_epoch` says how many batches make an
-# epoch. We call `train` once per epoch with your `train_step`, and between epochs measure the accuracy on
-# the training and the held-out examples.
+# Now the loop around it. An epoch shuffles the training examples (a seeded CPU generator picks the order,
+# so a rerun sees the same batches), cuts them into batches of 32 (the last one smaller if 32 does not
+# divide the count), and takes one step on each. The loss of an epoch is the mean of its steps' losses.
+
+# %% [exercise ch02.training_loop]
+# Write `training_loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, generator)`: for each
+# epoch, a fresh order `torch.randperm(len(inputs), generator=generator)`, then one call of your
+# `train_step` per batch of `batch_size` examples in that order. Return the list of the epochs' losses.
+
+# %% [markdown]
+# We train with your loop one epoch at a time, so that between epochs we can measure the accuracy on the
+# training and on the held-out examples.
 
 # %%
 batch_size = 32
 learning_rate = 0.1
 epochs = scaled(full=40, fast=6)
-
-seed_everything(0)
-model = torch.nn.Sequential(torch.nn.Linear(4, hidden_size), torch.nn.ReLU(), torch.nn.Linear(hidden_size, 2))
-optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
-next_batch = epoch_batches(train_inputs, train_targets, batch_size, generator=generator)
 steps_per_epoch = batches_per_epoch(len(train_inputs), batch_size)
 
-losses, train_accuracies, heldout_accuracies = [], [], []
+
+def new_model() -> torch.nn.Module:
+    """The network of section 2.8 with the seeded random weights it starts from."""
+    seed_everything(0)
+    return torch.nn.Sequential(torch.nn.Linear(4, hidden_size), torch.nn.ReLU(), torch.nn.Linear(hidden_size, 2))
+
+
+model = new_model()
+optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+shuffle_generator = cpu_generator(1)
+epoch_losses, train_accuracies, heldout_accuracies = [], [], []
 
 
 def measure_accuracies() -> None:
@@ -513,28 +808,56 @@ def measure_accuracies() -> None:
 
 measure_accuracies()  # epoch 0: before any training
 for epoch in range(1, epochs + 1):
-    history = train(model, next_batch, loss_fn, optimizer, steps_per_epoch, step_fn=train_step, progress=False)
-    losses.extend(history.losses)
+    epoch_losses += training_loop(
+        model, loss_fn, optimizer, train_inputs, train_targets, 1, batch_size, shuffle_generator
+    )
     measure_accuracies()
     if epoch == 1 or epoch % 10 == 0 or epoch == epochs:
         print(
-            f"epoch {epoch:3d}: loss {np.mean(history.losses):.3f}, "
+            f"epoch {epoch:3d}: loss {epoch_losses[-1]:.3f}, "
             f"training accuracy {train_accuracies[-1]:.1%}, held-out accuracy {heldout_accuracies[-1]:.1%}"
         )
 print(f"{epochs} epochs of {steps_per_epoch} steps each")
 
 # %% [markdown]
-# The loss of every step is noisy, because each batch holds different examples; its trend is what
-# counts. On the right, the two accuracies climb together from the untrained network's guess (epoch 0)
-# and level off within a few epochs. The held-out accuracy may even sit a little above the training one:
-# with 400 held-out examples, one example is a quarter of a percent, and chance decides a few of them.
-# Had the training accuracy kept climbing while the held-out one fell, the network would be memorising
-# its training examples instead of learning what tells a leaf from a flower.
+# Every later chapter trains with `train` from `course_utils.training`: the same loop, written once, which
+# also keeps the loss of every step, times the run and measures a held-out loss now and then. It takes its
+# batches from a `next_batch()` function; `epoch_batches` makes one that shuffles and cuts exactly as your
+# loop does. Trained again from the same start with the same shuffles, it retraces your loop's losses:
+
+# %%
+model_again = new_model()
+history = train(
+    model_again,
+    epoch_batches(train_inputs, train_targets, batch_size, generator=cpu_generator(1)),
+    loss_fn,
+    torch.optim.SGD(model_again.parameters(), lr=learning_rate),
+    steps=epochs * steps_per_epoch,
+    step_fn=train_step,
+    progress=False,
+)
+losses = history.losses  # the loss of every step
+epoch_means = np.mean(np.reshape(losses, (epochs, steps_per_epoch)), axis=1)
+print(f"epoch losses, your loop: {np.round(epoch_losses[:4], 4)} ...")
+print(f"epoch losses, train:     {np.round(epoch_means[:4], 4)} ...")
+assert np.allclose(epoch_losses, epoch_means, atol=1e-6)
+assert all(torch.equal(mine, again) for mine, again in zip(model.parameters(), model_again.parameters(), strict=True))
+
+# %% [markdown]
+# On the left, the loss of every step (noisy, because each batch holds different examples) and each
+# epoch's mean, which is what your loop returns; the trend is what counts. On the right, the two
+# accuracies climb together from the untrained network's guess (epoch 0) and level off within a few epochs.
+# The held-out accuracy may even sit a little above the training one: with 400 held-out examples, one
+# example is a quarter of a percent, and chance decides a few of them. Had the training accuracy kept
+# climbing while the held-out one fell, the network would be memorising its training examples instead of
+# learning what tells a leaf from a flower.
 
 # %%
 figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(12, 4))
-plot_losses(range(1, len(losses) + 1), losses, axes=loss_axes)
-loss_axes.set(title="Loss at every step", xlabel="step", ylabel="cross-entropy loss")
+plot_losses(np.arange(1, len(losses) + 1) / steps_per_epoch, losses, axes=loss_axes)
+loss_axes.plot(range(1, epochs + 1), epoch_losses, "o-", color=COLORS[1], label="mean of each epoch")
+loss_axes.set(title="Loss at every step, and per epoch", xlabel="epoch", ylabel="cross-entropy loss")
+loss_axes.legend()
 epoch_numbers = range(0, epochs + 1)
 accuracy_axes.plot(epoch_numbers, train_accuracies, marker=".", label="training")
 accuracy_axes.plot(epoch_numbers, heldout_accuracies, marker=".", label="held-out")
@@ -550,16 +873,14 @@ plt.show()
 # layer earns its keep in the next section, where the network sees only two of the inputs.
 
 # %%
-first_epoch_loss = np.mean(losses[:steps_per_epoch])
-last_epoch_loss = np.mean(losses[-steps_per_epoch:])
-print(f"mean loss: first epoch {first_epoch_loss:.3f}, last epoch {last_epoch_loss:.3f}")
+print(f"mean loss: first epoch {epoch_losses[0]:.3f}, last epoch {epoch_losses[-1]:.3f}")
 print(f"held-out accuracy: {heldout_accuracies[-1]:.1%} (training: {train_accuracies[-1]:.1%})")
-assert last_epoch_loss < first_epoch_loss / 2
+assert epoch_losses[-1] < epoch_losses[0] / 2
 assert heldout_accuracies[-1] > 0.93
 assert heldout_accuracies[-1] < 1.0  # the classes overlap: 100% would be too good to be true
 
 # %% [markdown]
-# ## 2.10 The decision boundary as training goes
+# ## 2.12 The decision boundary as training goes
 #
 # What has the network learned? A picture of four inputs needs four dimensions, so for the picture we
 # give a network just two of them: green and volume (the right-hand plot of section 2.1). In that plane
@@ -683,9 +1004,9 @@ def show_epoch(epoch: int, axes: plt.Axes | None = None) -> plt.Axes:
 
 
 snapshot_epochs = list(snapshots)
-figure, all_axes = plt.subplots(1, 4, figsize=(18, 4))
+figure, all_axes = plt.subplots(2, 2, figsize=(11, 10), layout="constrained")  # two rows: readable panels
 shown_epochs = [snapshot_epochs[round(i * (len(snapshot_epochs) - 1) / 3)] for i in range(4)]  # first to last
-for axes, epoch in zip(all_axes, shown_epochs, strict=True):
+for axes, epoch in zip(all_axes.flat, shown_epochs, strict=True):
     show_epoch(epoch, axes=axes)
 plt.show()
 
@@ -744,14 +1065,21 @@ assert not (line_heights[0] > line_heights[1] + 3 and line_heights[2] > line_hei
 # - A **layer** is a matrix-vector product `W @ x + b`; a **batch** of examples is a matrix-matrix
 #   product `X @ W.T + b`, the layout of `torch.nn.Linear`.
 # - Inputs are **standardised** with the training data's mean and standard deviation.
+# - A network takes any numbers we give it: the **input encoding** (what goes in) and the **output
+#   encoding** (how the outputs are read) are our choices; the same weights could forecast rain.
+# - **Softmax** turns scores into probabilities (`exp(scores) / sum(exp(scores))`) and **cross-entropy** is
+#   minus the log of the right class's probability.
+# - **Backpropagation** is the chain rule, link by link from the loss back to the first layer; autograd
+#   does exactly what you did by hand.
 # - Training repeats one step (zero the gradients, loss, backward, step) over shuffled **batches**,
 #   **epoch** after epoch; the **held-out** accuracy is the honest score.
 # - A hidden layer with ReLU lets the **decision boundary** bend.
 #
-# **Where this returns.** `train_step` and `train` train every model from here on: the bigram model of
-# chapter 03 and the GPT of chapter 10. The layer as a matrix product is everywhere: an embedding lookup
-# is a one-hot vector times a matrix (chapter 04), the unembedding is a matrix product with every token
-# (chapter 05), and attention's queries, keys and values are three layers applied to a batch (chapter 08).
-# Softmax and cross-entropy, used here as a preview, are derived in chapter 07. The transformer block of
-# chapter 09 contains an MLP just like ours (with GELU, a smooth ReLU), and its layer norm standardises
+# **Where this returns.** `train_step`, inside `course_utils.training.train`, trains every model from here
+# on: chapter 03 counts a bigram model and then trains the same model as a network, and chapter 10 trains
+# the GPT. The layer as a matrix product is everywhere: an embedding lookup is a one-hot vector times a
+# matrix (chapter 04), the unembedding is a matrix product with every token (chapter 05), and attention's
+# queries, keys and values are three layers applied to a batch (chapter 08). Softmax and cross-entropy,
+# defined here in one line each, are taken further in chapter 07. The transformer block of chapter 09
+# contains an MLP just like ours (with GELU, a smooth ReLU), and its layer norm standardises
 # with a mean and a standard deviation, as section 2.7 did.

@@ -10,11 +10,13 @@
 # 2. a **bigram model** of Shakespeare's complete works, built by nothing more than counting which character
 #    follows which. It writes text that looks like Shakespeare from far away, and it gives us a number, its
 #    average surprise on Shakespeare it has never read, that every later model in the course must beat.
+#    Then the same model once more, as a one-layer network trained by gradient descent, which learns to
+#    count.
 #
 # **You need** chapter 01 (a loss, and gradient descent that lowers it) and chapter 02 (a small network in
 # torch, trained to pick one of several classes with the cross-entropy loss).
 #
-# **Time**: about 80 minutes, seven exercises included.
+# **Time**: about 100 minutes, eight exercises included.
 #
 # | section | idea | you write |
 # |---|---|---|
@@ -26,6 +28,7 @@
 # | 3.6 | a bigram model of Shakespeare, by counting | `bigram_counts` |
 # | 3.7 | counts become probabilities, and probabilities become text | |
 # | 3.8 | how good is it? the average negative log-likelihood | `bigram_nll` |
+# | 3.9 | the same model trained as a network; a one-hot vector times a matrix picks a row | `bigram_logits` |
 
 # %%
 import time
@@ -37,11 +40,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_utils import scaled, seed_everything
+from course_utils import cpu_generator, scaled, seed_everything
 from course_utils import validate  # noqa: F401 - the reference solutions check their input with it
 from course_utils.bigram import bigram_probabilities, heldout_bigram_nll
 from course_utils.data import shakespeare_split
-from course_utils.plotting import COLORS, new_axes, plot_losses
+from course_utils.plotting import COLORS, new_axes, plot_losses, plot_matrices
 from course_utils.text import char_vocab, encode_array
 from course_utils.text_plots import plot_char_matrix, plot_distribution, plot_vocab, plot_windows, visible
 from course_utils.training import train
@@ -353,7 +356,14 @@ for attempt in range(3):
 
 # %%
 written = generate(rhyme_model, prompt, n_new=14, generator=generator)
-plot_windows(written, CONTEXT, [0, 1, 2, 3], "Predict, sample, append: the window moves on", row_label="step")
+plot_windows(
+    written,
+    CONTEXT,
+    [0, 1, 2, 3],
+    "Predict, sample, append: the window moves on",
+    row_label="step",
+    target_label="the character the model drew",
+)
 assert written.startswith(prompt) and len(written) == CONTEXT + 14
 
 # %% [markdown]
@@ -551,6 +561,186 @@ print(
 assert never_seen.any() and np.isinf(bigram_nll(unsmoothed, heldout_ids))
 
 # %% [markdown]
+# ## 3.9 The same model, trained as a network
+#
+# The counted table is a model with V × V numbers in it. A network can hold exactly as many: one layer,
+# `nn.Linear(V, V, bias=False)`, which reads the current character as a one-hot vector and gives V scores,
+# one for each character that could come next. Softmax turns the scores into probabilities and the
+# cross-entropy loss trains them, as for the rhyme network of section 3.4; this one has a context of a
+# single character and no hidden layer. Can gradient descent find what counting found?
+#
+# The scores a network gives before softmax are called **logits**. The layer computes them as
+# `torch.nn.Linear` always does: the input times the transposed weight matrix.
+
+# %% [exercise ch03.bigram_logits]
+# Write `bigram_logits(ids, weight)`: the one-hot vectors of `ids` (your `one_hot`, with `V =
+# weight.shape[1]`) times `weight.T`, where `weight` is the `(V, V)` weight of a `Linear(V, V)` layer without
+# bias. It returns one row of V logits per id.
+
+# %% [markdown]
+# Look at what that product does. A one-hot vector has a single 1, so multiplying it by a matrix adds up
+# one row of the matrix times 1 and every other row times 0: **a one-hot vector times a matrix picks a
+# row**. The logits after character `a` are simply row `a` of `weight.T`, and the layer is a table with
+# one row per character, like the table of counts. Chapter 04 calls this row-picking an **embedding
+# lookup**: there the rows are shorter, and they are learned descriptions of the characters.
+
+# %%
+small_matrix = torch.arange(20, dtype=torch.float32).reshape(4, 5) / 10
+picked = one_hot([2], 4) @ small_matrix
+plot_matrices(
+    [one_hot([2], 4).numpy(), small_matrix.numpy(), picked.numpy()],
+    ["one-hot of id 2", "a 4 x 5 matrix", "= its row 2"],
+    ["@", "="],
+    decimals=[0, 1, 1],
+)
+plt.show()
+assert torch.equal(picked[0], small_matrix[2])
+
+# %% [markdown]
+# On to Shakespeare. The network starts with every weight at zero: every character gets the same score,
+# so every next character is equally likely, and the loss is ln V, the uniform model of section 3.8. The
+# network runs through your `bigram_logits`, and indeed picks rows:
+
+
+# %%
+class BigramNetwork(nn.Module):
+    """A ``Linear(V, V)`` layer without bias that reads each id as a one-hot vector: a bigram model."""
+
+    def __init__(self, vocab_size: int) -> None:
+        super().__init__()
+        self.layer = nn.Linear(vocab_size, vocab_size, bias=False)
+        nn.init.zeros_(self.layer.weight)  # every next character equally likely at the start
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return bigram_logits(ids, self.layer.weight)
+
+
+bigram_network = BigramNetwork(V)
+train_tensor, heldout_tensor = torch.from_numpy(train_ids).long(), torch.from_numpy(heldout_ids).long()
+some_ids = train_tensor[:1000]
+assert torch.equal(bigram_network(some_ids), bigram_network.layer.weight.T[some_ids])  # picking rows
+print(f"{sum(p.numel() for p in bigram_network.parameters()):,} weights (V x V = {V} x {V})")
+
+# %% [markdown]
+# **The loss over the whole training text, in one small step.** The training text holds 4.5 million
+# examples (each character and the one after it), but only V × V different pairs. The average loss over
+# all the examples is the same as the average over the different pairs, each weighted by how often it
+# occurs, and the table of counts holds exactly those weights. So one step on every training example at
+# once costs no more than the logits of the V characters: each row of `counts` times the log-probabilities
+# of its row of logits. We check this on the first 20,000 characters, against torch's cross-entropy over
+# every one of their examples:
+
+
+# %%
+def counted_cross_entropy(logits: torch.Tensor, pair_counts: torch.Tensor) -> torch.Tensor:
+    """The mean cross-entropy over every example, from the logits of each current id and the pair counts."""
+    return -(pair_counts * torch.log_softmax(logits, dim=1)).sum() / pair_counts.sum()
+
+
+every_id = torch.arange(V)  # one example of each current character: the V one-hot vectors
+with torch.no_grad():
+    nn.init.normal_(bigram_network.layer.weight, generator=cpu_generator(0))  # any weights will do for the check
+    snippet = train_tensor[:20_000]
+    example_by_example = F.cross_entropy(bigram_network(snippet[:-1]), snippet[1:])
+    snippet_counts = torch.from_numpy(np.asarray(bigram_counts(snippet.numpy(), V))).float()
+    pair_by_pair = counted_cross_entropy(bigram_network(every_id), snippet_counts)
+    nn.init.zeros_(bigram_network.layer.weight)
+print(f"example by example: {example_by_example:.6f}; pair by pair: {pair_by_pair:.6f}")
+assert torch.isclose(example_by_example, pair_by_pair, rtol=1e-5)
+
+# %% [markdown]
+# Every step is then exact, as in section 3.4, and a large learning rate is safe. It needs to be large:
+# the gradient of a character's row is scaled by how often that character occurs, so the rows of rare
+# characters move slowly. The held-out loss, measured every few steps, picks one log-probability per
+# held-out pair from the rows, as `bigram_nll` did from the table.
+
+# %%
+train_counts = torch.from_numpy(counts).float()
+network_steps = scaled(full=4000, fast=1200)
+
+
+def network_heldout_nll() -> float:
+    """The network's average negative log-likelihood of the held-out text, in nats per character."""
+    log_probabilities = torch.log_softmax(bigram_network(every_id), dim=1)  # row a: after character a
+    return -log_probabilities[heldout_tensor[:-1], heldout_tensor[1:]].mean().item()
+
+
+untrained_heldout = network_heldout_nll()
+network_optimizer = torch.optim.SGD(bigram_network.parameters(), lr=100.0)
+network_history = train(
+    bigram_network,
+    lambda: (every_id, train_counts),
+    counted_cross_entropy,
+    network_optimizer,
+    steps=network_steps,
+    evaluate=network_heldout_nll,
+    eval_every=network_steps // 20,
+    progress=False,
+)
+network_heldout = network_history.eval_losses[-1]
+print(f"{network_steps} steps in {network_history.seconds:.1f} s")
+print(f"held-out NLL: untrained {untrained_heldout:.3f} (ln {V} = {np.log(V):.3f})")
+print(f"              trained network {network_heldout:.4f}, counted bigram {bigram_heldout:.4f}")
+
+axes = plot_losses(network_history.steps, network_history.losses, title="The bigram network learns to count")
+axes.plot(network_history.eval_steps, network_history.eval_losses, "o-", color=COLORS[1], label="held-out")
+axes.axhline(bigram_heldout, color="grey", linestyle=":", label=f"counted bigram, held-out ({bigram_heldout:.3f})")
+axes.set(ylabel="average NLL (nats per character)", ylim=(2.3, 3.0))
+axes.legend()
+plt.show()
+
+# %%
+NETWORK_TOLERANCE = 0.01  # nats per character: how close gradient descent must come to counting
+assert abs(untrained_heldout - np.log(V)) < 1e-6
+assert abs(network_heldout - bigram_heldout) < NETWORK_TOLERANCE, network_heldout
+
+# %% [markdown]
+# Within a hundredth of a nat of the counted model. (It will not match it exactly: the counted model adds
+# one to every count, the network has no such smoothing, and after a finite number of steps the rows of
+# rare characters are still on their way.)
+#
+# What did the network learn? Below, for the 28 most common characters, the logarithm of the counts
+# (plus one, so that a pair never seen is 0) beside the learned weights, transposed so that row `a` is the
+# current character. Softmax does not change when the same number is added to a whole row, so only the
+# differences within a row matter; the network's rows happen to add up to zero (they started at zero, and
+# every step moves a row by as much up as down). Within each row, the two pictures show the same pattern:
+# the network has learned to count.
+
+# %%
+learned = bigram_network.layer.weight.detach().T.numpy()  # row a: the logits after character a
+common = np.argsort(-counts.sum(axis=1), kind="stable")[:28]
+log_counts = np.log(counts + 1.0)
+shown_chars = [visible(shakespeare_vocab[i]) for i in common]
+figure, (counts_axes, weights_axes) = plt.subplots(1, 2, figsize=(13, 6), layout="constrained")
+for axes, matrix, title in (
+    (counts_axes, log_counts, "Counted: ln(count + 1)"),
+    (weights_axes, learned, "Learned: the weights of Linear(V, V), transposed"),
+):
+    image = axes.imshow(matrix[np.ix_(common, common)], cmap="Blues", aspect="auto", interpolation="nearest")
+    axes.set_xticks(range(len(common)), shown_chars, fontsize=8)
+    axes.set_yticks(range(len(common)), shown_chars, fontsize=8)
+    axes.set(title=title, xlabel="next character", ylabel="current character")
+    axes.grid(False)
+    figure.colorbar(image, ax=axes, fraction=0.05)
+plt.show()
+
+# the rows agree: centred within each row, counted and learned weights go up and down together
+centred_counts = log_counts[common] - log_counts[common].mean(axis=1, keepdims=True)
+centred_learned = learned[common] - learned[common].mean(axis=1, keepdims=True)
+row_agreement = [np.corrcoef(a, b)[0, 1] for a, b in zip(centred_counts, centred_learned, strict=True)]
+print(
+    f"correlation of counted and learned rows: lowest {min(row_agreement):.3f}, median {np.median(row_agreement):.3f}"
+)
+assert np.allclose(learned.sum(axis=1), 0, atol=1e-2)  # zero but for float32 rounding over thousands of steps
+assert min(row_agreement) > 0.9
+
+# %% [markdown]
+# Counting and gradient descent arrive at the same model here because this model is so simple that
+# counting can fill in its table directly. A model that reads 8 characters, or a thousand, has no table
+# small enough to count; gradient descent trains it all the same, and this is the way every later model
+# in the course learns.
+
+# %% [markdown]
 # ## Summary
 #
 # - **Text becomes numbers** through a vocabulary: each character gets an id, its position in the list
@@ -564,6 +754,9 @@ assert never_seen.any() and np.isinf(bigram_nll(unsmoothed, heldout_ids))
 #   (temperature, top-k, top-p) and chapter 10 runs this very loop on a GPT.
 # - **A bigram model** is a table of counts, normalised into probabilities. On held-out Shakespeare it scores an
 #   average negative log-likelihood of about 2.5 nats per character: the bar that chapter 10's GPT must clear.
+# - **The same model as a network**, `Linear(V, V)` on one-hot vectors trained with cross-entropy, comes within
+#   a hundredth of a nat of the counted one: gradient descent learns to count. A one-hot vector times a matrix
+#   picks a row, which chapter 04 turns into the embedding lookup.
 #
 # The rhyme network saw 8 characters through fixed slots, one set of weights per position. Why that is a poor
 # way to read a long context, and what attention does instead, is the story of chapters 04 to 09.

@@ -36,6 +36,32 @@ def train_step(model, loss_fn, optimizer, inputs, targets):
     return float(loss.detach())
 
 
+def backprop(inputs, weights1, bias1, weights2, bias2, label):
+    hidden_sum = weights1 @ inputs + bias1
+    hidden = np.where(hidden_sum > 0, hidden_sum, 0.0)
+    scores = weights2 @ hidden + bias2
+    exponentials = np.exp(scores - scores.max())  # the overflow-safe softmax
+    d_scores = exponentials / exponentials.sum() - np.eye(len(scores))[label]
+    d_hidden_sum = (d_scores @ weights2) * (hidden > 0)
+    d_weights1 = [[d * x for x in inputs] for d in d_hidden_sum]  # nested lists, not arrays
+    d_weights2 = [[d * h for h in hidden] for d in d_scores]
+    return d_weights1, list(d_hidden_sum), d_weights2, list(d_scores)
+
+
+def training_loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, generator):
+    epoch_losses = []
+    for _ in range(epochs):
+        step_losses = []
+        for chosen in torch.split(torch.randperm(len(inputs), generator=generator), batch_size):
+            optimizer.zero_grad()  # the step written out, not a call of train_step
+            loss = loss_fn(model(inputs[chosen]), targets[chosen])
+            loss.backward()
+            optimizer.step()
+            step_losses.append(loss.detach())
+        epoch_losses.append(torch.stack(step_losses).mean())
+    return torch.stack(epoch_losses)  # a tensor, not a list of floats
+
+
 OTHER_FORMS = {
     "ch02.relu": relu,
     "ch02.neuron": neuron,
@@ -43,4 +69,6 @@ OTHER_FORMS = {
     "ch02.mlp_forward": mlp_forward,
     "ch02.accuracy": accuracy,
     "ch02.train_step": train_step,
+    "ch02.backprop": backprop,
+    "ch02.training_loop": training_loop,
 }

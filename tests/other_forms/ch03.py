@@ -45,6 +45,11 @@ def bigram_nll(probabilities, ids):
     return total / (len(ids) - 1)
 
 
+def bigram_logits(ids, weight):
+    # one-hot times weight.T picks a row of weight.T, that is a column of weight: pick them one by one
+    return torch.stack([weight[:, int(i)] for i in ids])
+
+
 OTHER_FORMS = {
     "ch03.encode": encode,
     "ch03.decode": decode,
@@ -53,4 +58,5 @@ OTHER_FORMS = {
     "ch03.bigram_counts": bigram_counts,
     "ch03.sample_next": sample_next,
     "ch03.bigram_nll": bigram_nll,
+    "ch03.bigram_logits": bigram_logits,
 }

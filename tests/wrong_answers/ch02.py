@@ -93,6 +93,86 @@ def _step_by_hand_in_place(model, loss_fn, optimizer, inputs, targets):
     return loss.item()
 
 
+def _softmax(scores):
+    return np.exp(scores) / np.exp(scores).sum()
+
+
+def _backprop(x, w1, b1, w2, b2, label, change=""):
+    """A learner's backward pass with one link of the chain changed, as ``change`` names it."""
+    hidden_sum = w1 @ x + b1
+    hidden = np.maximum(hidden_sum, 0)
+    probabilities = _softmax(w2 @ hidden + b2)
+    d_scores = probabilities.copy()
+    if change != "no one-hot":
+        d_scores[label] -= 1
+    if change == "label minus probabilities":
+        d_scores = -d_scores
+    d_w2 = np.outer(d_scores, hidden_sum if change == "pre-relu hidden" else hidden)
+    if change == "transposed d_w2":
+        d_w2 = np.outer(hidden, d_scores)
+    d_hidden = (w2 @ d_scores) if change == "w2 not transposed" else (w2.T @ d_scores)
+    if change == "no relu mask":
+        d_hidden_sum = d_hidden
+    elif change == "relu of gradient":
+        d_hidden_sum = np.maximum(d_hidden, 0)
+    else:
+        d_hidden_sum = d_hidden * (hidden > 0)
+    d_w1 = np.outer(x, d_hidden_sum) if change == "transposed d_w1" else np.outer(d_hidden_sum, x)
+    d_b1 = d_hidden if change == "bias1 before mask" else d_hidden_sum
+    return d_w1, d_b1, d_w2, d_scores
+
+
+def _loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, generator, change=""):
+    """A learner's training loop with one mistake, as ``change`` names it."""
+    from course_utils.training import train_step
+
+    result = []
+    order = torch.randperm(len(inputs), generator=generator)
+    for epoch in range(epochs + (1 if change == "one epoch too many" else 0)):
+        if change == "no shuffle":
+            order = torch.arange(len(inputs))
+        elif change != "shuffle once" and (epoch > 0 or change == "reshuffle"):
+            order = torch.randperm(len(inputs), generator=generator)
+        target_order = torch.randperm(len(inputs), generator=generator) if change == "two orders" else order
+        stop = len(inputs) - batch_size + 1 if change == "drop last" else len(inputs)
+        losses = []
+        for start in range(0, stop, batch_size):
+            batch_inputs = inputs[order[start : start + batch_size]]
+            batch_targets = targets[target_order[start : start + batch_size]]
+            losses.append(train_step(model, loss_fn, optimizer, batch_inputs, batch_targets))
+        if change == "every step":
+            result += losses
+        elif change == "sum":
+            result.append(sum(losses))
+        elif change == "last step":
+            result.append(losses[-1])
+        else:
+            result.append(float(np.mean(losses)))
+    return result
+
+
+def _loop_weighted_by_batch_size(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, generator):
+    from course_utils.training import train_step
+
+    result = []
+    for _ in range(epochs):
+        order = torch.randperm(len(inputs), generator=generator)
+        total = 0.0
+        for start in range(0, len(inputs), batch_size):
+            chosen = order[start : start + batch_size]
+            total += train_step(model, loss_fn, optimizer, inputs[chosen], targets[chosen]) * len(chosen)
+        result.append(total / len(inputs))
+    return result
+
+
+def _backprop_change(change):
+    return lambda x, w1, b1, w2, b2, label: _backprop(x, w1, b1, w2, b2, label, change)
+
+
+def _loop_change(change):
+    return lambda *args: _loop(*args, change=change)
+
+
 WRONG_ANSWERS = {
     "ch02.relu": [
         (_relu_with_pythons_max, "np.maximum(x, 0)"),
@@ -147,5 +227,27 @@ WRONG_ANSWERS = {
         (_step_returning_the_loss_after_the_step, "after the weights moved"),
         (_step_twice, "exactly one"),
         (_step_with_swapped_loss_arguments, "scores first and labels second"),
+    ],
+    "ch02.backprop": [
+        (_backprop_change("no one-hot"), "subtract 1 at the label"),
+        (_backprop_change("label minus probabilities"), "wrong sign"),
+        (_backprop_change("no relu mask"), "skipped ReLU"),
+        (_backprop_change("relu of gradient"), "instead of applying relu to d_hidden"),
+        (_backprop_change("pre-relu hidden"), "the sums before ReLU"),
+        (_backprop_change("transposed d_w2"), "d_weights2 is transposed"),
+        (_backprop_change("w2 not transposed"), "weights2.T @ d_scores"),
+        (_backprop_change("transposed d_w1"), "d_weights1 is transposed"),
+        (_backprop_change("bias1 before mask"), "its gradient is d_hidden_sum"),
+    ],
+    "ch02.training_loop": [
+        (_loop_change("no shuffle"), "not shuffled"),
+        (_loop_change("shuffle once"), "shuffled once"),
+        (_loop_change("two orders"), "same order"),
+        (_loop_change("drop last"), "may be smaller"),
+        (_loop_change("every step"), "every step's loss"),
+        (_loop_change("sum"), "not their sum"),
+        (_loop_change("last step"), "not the loss of its last step"),
+        (_loop_weighted_by_batch_size, "weighted each step by its batch size"),
+        (_loop_change("one epoch too many"), "exactly `epochs` epochs"),
     ],
 }

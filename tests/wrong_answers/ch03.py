@@ -271,6 +271,42 @@ def _nll_with_math_log(probabilities, ids):
     return total / (len(ids) - 1)
 
 
+def _logits_untransposed(ids, weight):
+    return torch.eye(weight.shape[0])[ids] @ weight
+
+
+def _logits_as_rows_of_weight(ids, weight):
+    return weight[ids]  # row ids of weight, where Linear's output for id a is column a
+
+
+def _logits_softmaxed(ids, weight):
+    return torch.softmax(torch.eye(weight.shape[1])[ids] @ weight.T, dim=1)
+
+
+def _logits_log_softmaxed(ids, weight):
+    return torch.log_softmax(torch.eye(weight.shape[1])[ids] @ weight.T, dim=1)
+
+
+def _logits_exponentiated(ids, weight):
+    return (torch.eye(weight.shape[1])[ids] @ weight.T).exp()
+
+
+def _logits_argmax(ids, weight):
+    return (torch.eye(weight.shape[1])[ids] @ weight.T).argmax(dim=1)
+
+
+def _logits_without_the_last(ids, weight):
+    return torch.eye(weight.shape[1])[ids[:-1]] @ weight.T
+
+
+def _logits_in_numpy(ids, weight):
+    return np.eye(weight.shape[1])[np.asarray(ids)] @ weight.detach().numpy().T  # right numbers, no gradients
+
+
+def _logits_with_integer_one_hots(ids, weight):
+    return torch.nn.functional.one_hot(ids, weight.shape[1]) @ weight.T  # Long @ Float: torch refuses
+
+
 WRONG_ANSWERS = {
     "ch03.encode": [
         (_encode_with_get, "`dict.get(char)` gives None"),
@@ -336,5 +372,16 @@ WRONG_ANSWERS = {
         (_nll_rows_twice, "rows of those rows"),
         (_nll_whole_rows, "whole rows"),
         (_nll_wrapping_around, "wrap around"),
+    ],
+    "ch03.bigram_logits": [
+        (_logits_untransposed, "transposed"),
+        (_logits_as_rows_of_weight, "transposed"),
+        (_logits_softmaxed, "comes later, inside the cross-entropy loss"),
+        (_logits_log_softmaxed, "not their log-softmax"),
+        (_logits_exponentiated, "do not exponentiate"),
+        (_logits_argmax, "not only the most likely id"),
+        (_logits_without_the_last, "the last one too"),
+        (_logits_in_numpy, "cut off from `weight`"),
+        (_logits_with_integer_one_hots, "RuntimeError"),
     ],
 }
