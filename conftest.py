@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import torch
 
 from course_utils.checks.core import EXPECT_ENV_VAR, PASSED, UNFINISHED
 
@@ -15,6 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("COURSE_FAST", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # One thread per process for torch's matrix products: pytest-xdist already runs one worker per core and each
+    # worker starts notebook kernels, so torch's default of one thread per core would put two or more threads on
+    # every core. Its threads then spin at every barrier waiting for a descheduled partner; measured on
+    # tests/test_tour.py on a loaded 2-core machine: 60 s of CPU and 9 minutes with the default, 10 s and
+    # 30 s with one thread. The variable is read by the kernels nbval starts; the call sets this process, which
+    # imported torch before this hook ran. Set OMP_NUM_THREADS yourself to choose another number.
+    threads = int(os.environ.setdefault("OMP_NUM_THREADS", "1"))
+    torch.set_num_threads(threads)
 
 
 @pytest.hookimpl(tryfirst=True)
