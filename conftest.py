@@ -7,10 +7,26 @@ from pathlib import Path
 
 import pytest
 import torch
+from xdist.scheduler import LoadFileScheduling
 
 from course_utils.checks.core import EXPECT_ENV_VAR, PASSED, UNFINISHED
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests that each run a whole notebook in a kernel of their own and share no state with the rest of their file.
+# `--dist loadfile` sends a file to one worker; these are sent one by one instead, so that the two workers share
+# them out rather than one worker running every chapter's notebook in turn while the other waits.
+SCHEDULED_ALONE = ("tests/test_other_forms.py::test_the_learner_notebook_runs_to_the_end_with_answers_in_other_forms[",)
+
+
+class _LoadFileWithLoneNotebookRuns(LoadFileScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        return nodeid if nodeid.startswith(SCHEDULED_ALONE) else super()._split_scope(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadFileScheduling | None:
+    return _LoadFileWithLoneNotebookRuns(config, log) if config.getoption("dist") == "loadfile" else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
