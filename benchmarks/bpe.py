@@ -41,7 +41,7 @@ def main() -> None:
     same = list(fast.items()) == list(simple.items())
     print(f"same merges, in the same order: {same}")
     if not same:
-        first = next(i for i, (f, s) in enumerate(zip(fast.items(), simple.items())) if f != s)
+        first = next(i for i, (f, s) in enumerate(zip(fast.items(), simple.items(), strict=False)) if f != s)
         print(
             f"first difference at merge {first}: fast {list(fast.items())[first]}, simple {list(simple.items())[first]}"
         )

@@ -96,7 +96,8 @@ def get_pair_counts(ids: Sequence[int]) -> dict[tuple[int, int], int]:
     {(1, 2): 2, (2, 3): 1, (3, 1): 1}
     """
     counts = {}
-    for pair in zip(ids, ids[1:]):
+    for i in range(len(ids) - 1):
+        pair = (ids[i], ids[i + 1])
         counts[pair] = counts.get(pair, 0) + 1
     return counts
 
@@ -257,7 +258,7 @@ def token_texts(ids: Sequence[int], merges: dict[tuple[int, int], int]) -> list[
 
 def _encode_ids_by_rank(ids: list[int], merges: Mapping[tuple[int, int], int]) -> list[int]:
     while len(ids) >= 2:
-        pair = min(zip(ids, ids[1:]), key=lambda p: merges.get(p, float("inf")))
+        pair = min(zip(ids, ids[1:], strict=False), key=lambda p: merges.get(p, float("inf")))
         if pair not in merges:
             break
         ids = merge(ids, pair, merges[pair])
@@ -302,7 +303,7 @@ def train_bpe_recounting(
     for new_id in range(BYTE_VOCAB_SIZE, BYTE_VOCAB_SIZE + n_merges):
         counts: dict[tuple[int, int], int] = {}
         for ids in pieces:  # pieces in text order, so the dict is filled from left to right
-            for pair in zip(ids, ids[1:]):
+            for pair in zip(ids, ids[1:], strict=False):
                 counts[pair] = counts.get(pair, 0) + 1
         if not counts:
             raise _too_few_pairs(len(merges), n_merges, vocab_size)
@@ -313,7 +314,7 @@ def train_bpe_recounting(
 
 
 def _pairs_of(ids: Sequence[int]) -> collections.Counter:
-    return collections.Counter(zip(ids, ids[1:]))
+    return collections.Counter(zip(ids, ids[1:], strict=False))
 
 
 def train_bpe_fast(text: str, vocab_size: int, pattern: str | None = GPT2_SPLIT_PATTERN) -> dict[tuple[int, int], int]:

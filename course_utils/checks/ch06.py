@@ -4,15 +4,46 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import random
-import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import regex
 
 from course_utils.bpe import decode, encode, encode_like_gpt2, get_pair_counts, merge, train_bpe
-from course_utils.checks.core import Case, Exercise, Mistake, describe, register, same_values
+from course_utils.checks.core import Case, Exercise, Mistake, describe, register
 from course_utils.data import GPT2_SPLIT_PATTERN, gpt2_mergeable_ranks
+
+class _ReadOnly(Mapping):
+    """A dict the learner's code can read but not change. The check copies each input before every call, so
+    that a function which changes its input cannot spoil the next case; GPT-2's 50,256 ranks are too large to
+    copy dozens of times, and an input nobody can change needs no copy."""
+
+    def __init__(self, items: dict) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def __deepcopy__(self, memo: dict) -> _ReadOnly:
+        return self
+
+    def __repr__(self) -> str:
+        return f"{{{', '.join(f'{k!r}: {v!r}' for k, v in itertools.islice(self._items.items(), 3))}, ...}}"
+
 
 CLASSIC = "aaabdaaabac"
 CLASSIC_MERGES = {(97, 97): 256, (256, 97): 257, (257, 98): 258}
@@ -129,23 +160,23 @@ register(
             ),
             Mistake(
                 "the last pair, (ids[-2], ids[-1]), is missing: a list of n ids has n - 1 pairs (off by one).",
-                lambda ids: dict(collections.Counter(zip(ids[:-1], ids[1:-1]))),
+                lambda ids: dict(collections.Counter(zip(ids[:-1], ids[1:-1], strict=False))),
             ),
             Mistake(
                 "the last id has no neighbour after it: do not pair it with the first one (no wrapping around).",
-                lambda ids: dict(collections.Counter(zip(ids, ids[1:] + ids[:1]))) if ids else {},
+                lambda ids: dict(collections.Counter(zip(ids, ids[1:] + ids[:1], strict=False))) if ids else {},
             ),
             Mistake(
                 "a pair is (an id, the id that follows it): (a, b) and (b, a) are different pairs, in that order.",
-                lambda ids: dict(collections.Counter(zip(ids[1:], ids))),
+                lambda ids: dict(collections.Counter(zip(ids[1:], ids, strict=False))),
             ),
             Mistake(
                 "a pair is ordered: do not sort it, (2, 1) and (1, 2) are different pairs.",
-                lambda ids: dict(collections.Counter(tuple(sorted(p)) for p in zip(ids, ids[1:]))),
+                lambda ids: dict(collections.Counter(tuple(sorted(p)) for p in zip(ids, ids[1:], strict=False))),
             ),
             Mistake(
                 "count how often each pair occurs, not only whether it occurs (every count came out 1).",
-                lambda ids: dict.fromkeys(zip(ids, ids[1:]), 1),
+                lambda ids: dict.fromkeys(zip(ids, ids[1:], strict=False), 1),
             ),
         ],
     )
@@ -465,7 +496,7 @@ def _random_unicode(rng: random.Random) -> str:
 def _decode_cases() -> list[Case]:
     rng = random.Random(60)
     mixed = "naïve café, Ünïcødé 日本語 🙂🙂 Привет"
-    mixed_merges = train_bpe(mixed * 3, 290)
+    mixed_merges = _ReadOnly(train_bpe(mixed * 3, 290))
     cases = [
         Case("[226, 130, 97] (the first two of the three bytes of '€', then 'a'), no merges", ([226, 130, 97], {})),
         Case(
@@ -539,8 +570,8 @@ register(
 
 
 @functools.cache
-def _ranks() -> dict[bytes, int]:
-    return gpt2_mergeable_ranks()
+def _ranks() -> _ReadOnly:
+    return _ReadOnly(gpt2_mergeable_ranks())
 
 
 def _gpt2_cases() -> list[Case]:

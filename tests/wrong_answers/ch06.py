@@ -20,7 +20,7 @@ def _pairs_skipping_after_a_match(ids):
 
 
 def _pairs_every_other(ids):
-    return dict(Counter(zip(ids[::2], ids[1::2])))
+    return dict(Counter(zip(ids[::2], ids[1::2], strict=False)))
 
 
 def _pairs_missing_last(ids):
@@ -39,15 +39,15 @@ def _pairs_wrapping(ids):
 
 
 def _pairs_reversed(ids):
-    return dict(Counter(zip(ids[1:], ids)))
+    return dict(Counter(zip(ids[1:], ids, strict=False)))
 
 
 def _pairs_sorted(ids):
-    return dict(Counter(tuple(sorted(pair)) for pair in zip(ids, ids[1:])))
+    return dict(Counter(tuple(sorted(pair)) for pair in zip(ids, ids[1:], strict=False)))
 
 
 def _pairs_as_set(ids):
-    return {pair: 1 for pair in set(zip(ids, ids[1:]))}
+    return {pair: 1 for pair in set(zip(ids, ids[1:], strict=False))}
 
 
 # ch06.merge
