@@ -37,11 +37,14 @@ MERGES_FILE_HEADER = "# course_utils.bpe merges v1"
 # Checking input: each error says what was wrong and what to do
 
 
-def require_text(text: object, function: str) -> None:
-    """Raise a ``TypeError`` if ``text`` is not a string (``function`` names the caller in the message)."""
+def require_text(text: object, function: str, non_empty: bool = False) -> None:
+    """Raise a ``TypeError`` if ``text`` is not a string, and with ``non_empty`` a ``ValueError`` if it is empty
+    (``function`` names the caller in the message)."""
     if not isinstance(text, str):
         hint = " Decode bytes first with .decode('utf-8')." if isinstance(text, (bytes, bytearray)) else ""
         raise TypeError(f"{function} needs the text as a str, got {type(text).__name__}.{hint}")
+    if non_empty and not text:
+        raise ValueError(f"{function} got an empty text: there is nothing to learn merges from.")
 
 
 def require_merges(merges: object) -> None:
@@ -64,7 +67,9 @@ def require_merges(merges: object) -> None:
             )
 
 
-def _check_vocab_size(vocab_size: object) -> int:
+def require_vocab_size(vocab_size: object) -> int:
+    """The number of merges ``vocab_size`` asks for (``vocab_size - 256``), or a ``ValueError`` if it is not a
+    whole number of at least 256."""
     if not isinstance(vocab_size, int) or isinstance(vocab_size, bool) or vocab_size < BYTE_VOCAB_SIZE:
         raise ValueError(
             f"vocab_size must be a whole number of at least {BYTE_VOCAB_SIZE} (the 256 bytes come first, then one "
@@ -73,11 +78,12 @@ def _check_vocab_size(vocab_size: object) -> int:
     return vocab_size - BYTE_VOCAB_SIZE
 
 
-def _too_few_pairs(done: int, wanted: int, vocab_size: int) -> ValueError:
+def too_few_pairs(done: int, vocab_size: int) -> ValueError:
+    """The error for a ``vocab_size`` larger than the text allows: only ``done`` merges were possible."""
     return ValueError(
-        f"Only {done} merges were possible, but vocab_size={vocab_size} asks for {wanted}: after {done} merges "
-        f"no two ids stand side by side any more. Use a longer text or a vocab_size of at most "
-        f"{BYTE_VOCAB_SIZE + done}."
+        f"Only {done} merges were possible, but vocab_size={vocab_size} asks for {vocab_size - BYTE_VOCAB_SIZE}: "
+        f"after {done} merges no two ids stand side by side any more. Use a longer text or a vocab_size of at "
+        f"most {BYTE_VOCAB_SIZE + done}."
     )
 
 
@@ -135,16 +141,14 @@ def train_bpe(text: str, vocab_size: int) -> dict[tuple[int, int], int]:
     >>> train_bpe("aaabdaaabac", 259)
     {(97, 97): 256, (256, 97): 257, (257, 98): 258}
     """
-    require_text(text, "train_bpe")
-    n_merges = _check_vocab_size(vocab_size)
-    if not text:
-        raise ValueError("train_bpe got an empty text: there is nothing to learn merges from.")
+    require_text(text, "train_bpe", non_empty=True)
+    n_merges = require_vocab_size(vocab_size)
     ids = list(text.encode("utf-8"))
     merges = {}
     for new_id in range(256, 256 + n_merges):
         counts = get_pair_counts(ids)
         if not counts:
-            raise _too_few_pairs(len(merges), n_merges, vocab_size)
+            raise too_few_pairs(len(merges), vocab_size)
         pair = max(counts, key=counts.get)  # the first of the most frequent pairs
         ids = merge(ids, pair, new_id)
         merges[pair] = new_id
@@ -294,10 +298,8 @@ def train_bpe_recounting(
     The same as :func:`train_bpe` when ``pattern`` is ``None``; with a pattern, pairs never cross pieces.
     Each merge costs a pass over the whole text: :func:`train_bpe_fast` gives the same merges much faster.
     """
-    require_text(text, "train_bpe_recounting")
-    n_merges = _check_vocab_size(vocab_size)
-    if not text:
-        raise ValueError("train_bpe_recounting got an empty text: there is nothing to learn merges from.")
+    require_text(text, "train_bpe_recounting", non_empty=True)
+    n_merges = require_vocab_size(vocab_size)
     pieces = [list(piece.encode("utf-8")) for piece in split_text(text, pattern)]
     merges: dict[tuple[int, int], int] = {}
     for new_id in range(BYTE_VOCAB_SIZE, BYTE_VOCAB_SIZE + n_merges):
@@ -306,7 +308,7 @@ def train_bpe_recounting(
             for pair in zip(ids, ids[1:], strict=False):
                 counts[pair] = counts.get(pair, 0) + 1
         if not counts:
-            raise _too_few_pairs(len(merges), n_merges, vocab_size)
+            raise too_few_pairs(len(merges), vocab_size)
         pair = max(counts, key=counts.get)
         pieces = [merge(ids, pair, new_id) if len(ids) > 1 else ids for ids in pieces]
         merges[pair] = new_id
@@ -331,10 +333,8 @@ def train_bpe_fast(text: str, vocab_size: int, pattern: str | None = GPT2_SPLIT_
     numbered in order of first appearance, and among equally frequent pairs the one in the lowest-numbered
     piece, then at the leftmost place within it, wins.
     """
-    require_text(text, "train_bpe_fast")
-    n_merges = _check_vocab_size(vocab_size)
-    if not text:
-        raise ValueError("train_bpe_fast got an empty text: there is nothing to learn merges from.")
+    require_text(text, "train_bpe_fast", non_empty=True)
+    n_merges = require_vocab_size(vocab_size)
     frequency = collections.Counter(split_text(text, pattern))  # a Counter keeps first-appearance order
     pieces = [list(piece.encode("utf-8")) for piece in frequency]
     weights = list(frequency.values())
@@ -349,7 +349,7 @@ def train_bpe_fast(text: str, vocab_size: int, pattern: str | None = GPT2_SPLIT_
     merges: dict[tuple[int, int], int] = {}
     for new_id in range(BYTE_VOCAB_SIZE, BYTE_VOCAB_SIZE + n_merges):
         if not counts:
-            raise _too_few_pairs(len(merges), n_merges, vocab_size)
+            raise too_few_pairs(len(merges), vocab_size)
         best_count = max(counts.values())
         tied = [pair for pair, n in counts.items() if n == best_count]
         pair = min(tied, key=lambda p: _first_occurrence(p, pieces, holders)) if len(tied) > 1 else tied[0]

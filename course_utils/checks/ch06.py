@@ -15,6 +15,7 @@ from course_utils.bpe import decode, encode, encode_like_gpt2, get_pair_counts, 
 from course_utils.checks.core import Case, Exercise, Mistake, describe, register
 from course_utils.data import GPT2_SPLIT_PATTERN, gpt2_mergeable_ranks
 
+
 class _ReadOnly(Mapping):
     """A dict the learner's code can read but not change. The check copies each input before every call, so
     that a function which changes its input cannot spoil the next case; GPT-2's 50,256 ranks are too large to
