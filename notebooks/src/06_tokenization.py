@@ -53,6 +53,9 @@ from course_utils.bpe import (
     train_bpe_fast,
     train_bpe_recounting,
 )
+
+# the reference solutions check their input with these (the solution notebook runs their code)
+from course_utils.bpe import require_merges, require_text, require_vocab_size, too_few_pairs  # noqa: F401
 from course_utils.data import END_OF_TEXT, GPT2_SPLIT_PATTERN, gpt2_tokenizer, shakespeare_split
 from course_utils.display import colored_tokens_html, show_html
 from course_utils.plotting import COLORS, new_axes
