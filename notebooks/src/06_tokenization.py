@@ -152,11 +152,11 @@ plt.show()
 # `text.encode("utf-8")` gives the bytes; `list(...)` shows them as numbers.
 
 # %%
-for char in ["a", "é", "€", "🙂"]:
+for char in ["a", "é", "€", "😀"]:
     print(f"{char!r}: {len(char.encode('utf-8'))} byte(s) {list(char.encode('utf-8'))}")
-assert [len(char.encode("utf-8")) for char in "aé€🙂"] == [1, 2, 3, 4]
+assert [len(char.encode("utf-8")) for char in "aé€😀"] == [1, 2, 3, 4]
 
-plot_utf8_bytes("café 5€ 🙂")
+plot_utf8_bytes("café 5€ 😀")
 plt.show()
 
 # %% [markdown]
@@ -249,25 +249,27 @@ def show_merge_steps(text: str, n_merges: int) -> None:
         pieces = token_texts(ids, merges_so_far)
         left, right = token_texts(pair, merges_so_far)
         rows.append(pieces)
+        left, right = left.replace(" ", "␣"), right.replace(" ", "␣")  # a space drawn as in the boxes
         labels.append(f"merge {number}: '{left}'+'{right}' → {new_id} (×{count})")
     plot_merge_steps(rows, labels, title=f"{len(steps)} merges on {text!r}")
     plt.show()
 
 
 show_merge_steps(classic, 3)
-rhyme = "the cat in the hat sat on the mat with the rat"
-show_merge_steps(rhyme, 8)
+phrase = "in the hat on the mat in the sun"
+show_merge_steps(phrase, 6)
 
 # %%
 assert [step[:3] for step in merge_steps(classic, 3)] == [((97, 97), 256, 4), ((256, 97), 257, 2), ((257, 98), 258, 2)]
-rhyme_tokens = token_texts(range(256, 264), train_bpe(rhyme, 264))
-print("the rhyme's tokens, in the order they were made:", rhyme_tokens)
-assert rhyme_tokens[:3] == ["th", "at", "the"] and "n the " in rhyme_tokens
+phrase_tokens = token_texts(range(256, 262), train_bpe(phrase, 262))
+print("the line's tokens, in the order they were made:", phrase_tokens)
+assert phrase_tokens == ["n ", "n t", "n th", "n the", "n the ", "in the "]
 
 # %% [markdown]
-# The rhyme's first merges are "th", "at" and then "the": pieces of words. But then BPE starts gluing words
-# together: "the " with the space after it, and then "n the ", the end of "in" with the next word. Plain BPE
-# knows nothing of words; it only sees frequent neighbours. Section 6.6 shows how GPT-2 stops this.
+# In the second line every merge crosses a space. "n" + " " is the most frequent pair (the end of "in" and
+# "on" before the next word), and the merges grow from it until "in the " is one token: two words and a
+# space. Plain BPE knows nothing of words; it only sees frequent neighbours. Section 6.6 shows how GPT-2
+# stops this.
 #
 # On real text the first merges are the most common pairs of English. Here are the first twenty merges
 # learned from the start of the Shakespeare training text (a space is drawn as `·`, a newline as `↵`):
