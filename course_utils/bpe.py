@@ -166,6 +166,7 @@ def encode(text: str, merges: dict[tuple[int, int], int]) -> list[int]:
     [258, 100, 258, 97, 99]
     """
     require_text(text, "encode")
+    require_merges(merges)
     ids = list(text.encode("utf-8"))
     while len(ids) >= 2:
         pairs = get_pair_counts(ids)

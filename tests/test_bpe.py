@@ -246,3 +246,8 @@ def test_tiktokens_r50k_base_equals_the_course_gpt2_tokenizer_and_encode_like_gp
     with pytest.raises(ValueError, match="special token"):
         reference.encode(END_OF_TEXT)
     assert 50256 not in expected
+
+
+def test_encode_refuses_merges_out_of_order():
+    with pytest.raises(ValueError, match="256, 257, ... in the order"):
+        bpe.encode("abc", {(97, 98): 257})
