@@ -136,7 +136,8 @@ def train_bpe(text: str, vocab_size: int) -> dict[tuple[int, int], int]:
     Start from the bytes of ``text`` as ids 0-255. Each round counts the pairs of neighbouring ids, takes the
     most frequent one (of equally frequent pairs, the one that occurs first), gives it the next new id (256,
     then 257, ...) and merges it everywhere. Returns the merges, a dict ``{(a, b): new_id}`` in the order they
-    were learned. A ``vocab_size`` of 256 learns nothing and returns ``{}``.
+    were learned. A ``vocab_size`` of 256 learns nothing and returns ``{}``. If no pair is left before all the
+    merges are learned (a short text), raise a ``ValueError``: never return fewer merges than asked for.
 
     >>> train_bpe("aaabdaaabac", 259)
     {(97, 97): 256, (256, 97): 257, (257, 98): 258}
@@ -183,6 +184,7 @@ def decode(ids: Sequence[int], merges: dict[tuple[int, int], int]) -> str:
     Each id stands for some bytes: ids 0-255 for one byte each, and a merged id for the bytes of its two parts
     joined. Join the bytes of all ``ids`` and decode them as UTF-8; bytes that are not valid UTF-8 (half of a
     character, say) become the replacement character ``"\\ufffd"`` (``errors="replace"``). Returns a string.
+    An id that is neither a byte nor made by one of the merges raises a ``KeyError``.
 
     >>> decode([258, 100, 258, 97, 99], {(97, 97): 256, (256, 97): 257, (257, 98): 258})
     'aaabdaaabac'

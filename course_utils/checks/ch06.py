@@ -315,6 +315,7 @@ def _train_cases() -> list[Case]:
         Case("two lines of Hamlet with vocab_size 280", (LINE, 280)),
         Case("'hello' with vocab_size 256 (no merges)", ("hello", 256)),
         Case("'zzzzzzzz' with vocab_size 259", ("zzzzzzzz", 259)),
+        Case("'abc' with vocab_size 260 (only 2 merges are possible)", ("abc", 260), raises=(ValueError,)),
     ]
 
 
@@ -509,6 +510,7 @@ def _decode_cases() -> list[Case]:
         Case("[195, 169] ('é'), no merges", ([195, 169], {})),
         Case("[255, 104, 105] (255 is never valid UTF-8)", ([255, 104, 105], {})),
         Case("no ids at all", ([], CLASSIC_MERGES)),
+        Case("[97, 300] with no merges (300 is no token)", ([97, 300], {}), raises=(KeyError,)),
     ]
     for number in range(1000):
         text = _random_unicode(rng)
