@@ -200,6 +200,11 @@ def _merge_cases() -> list[Case]:
         Case(
             "300 random ids from 0 to 3 merging (2, 3) into 300", ([rng.randrange(4) for _ in range(300)], (2, 3), 300)
         ),
+        # ids of two digits: replacing "1 2" in the string "11 2 1 22" would cut through 11 and 22
+        Case(
+            "[11, 2, 1, 22] merging (1, 2) into 256 (no occurrence: 11 and 22 are ids of their own)",
+            ([11, 2, 1, 22], (1, 2), 256),
+        ),
         Case("no ids at all", ([], (1, 2), 256)),
     ]
 
@@ -246,6 +251,11 @@ def _merge_dropping_the_last(ids, pair, new_id):
             merged.append(ids[i])
             i += 1
     return merged
+
+
+def _merge_as_string(ids, pair, new_id):
+    joined = " ".join(map(str, ids)).replace(f"{pair[0]} {pair[1]}", str(new_id))
+    return [int(part) for part in joined.split()]
 
 
 def _merge_first_id_only(ids, pair, new_id):
@@ -297,6 +307,11 @@ register(
             Mistake(
                 "check both ids: `ids[i] == pair[0] and ids[i + 1] == pair[1]`, not only the first.",
                 _merge_first_id_only,
+            ),
+            Mistake(
+                "compare ids, not text: replacing '1 2' in the string of the ids also matches inside '11 2' or "
+                "'1 22'. Walk through the list and compare `ids[i]` and `ids[i + 1]` with the pair.",
+                _merge_as_string,
             ),
         ],
     )
@@ -406,6 +421,11 @@ def _encode_cases() -> list[Case]:
             "'ccddcdab' with merges cc -> 256, cd -> 257, dc -> 258",
             ("ccddcdab", {(99, 99): 256, (99, 100): 257, (100, 99): 258}),
         ),
+        # the lowest rank is not the smallest pair here: bc -> 256 comes before ab -> 257
+        Case(
+            "'abc' with merges bc -> 256, ab -> 257 (the first learned is not the smallest pair)",
+            ("abc", {(98, 99): 256, (97, 98): 257}),
+        ),
         Case("a line of Hamlet with 44 merges learned on it", (LINE, hamlet)),
         Case(f"{ACCENTED!r} with 10 merges learned on it", (ACCENTED, accents)),
         Case("a new text with the Hamlet merges: 'Be not afraid of greatness'", ("Be not afraid of greatness", hamlet)),
@@ -447,6 +467,12 @@ register(
         cases=_encode_cases,
         compare=_same_ids,
         mistakes=[
+            Mistake(
+                # before the most frequent pair: on 'abc' all counts are 1 and both take ab
+                "`min(pairs)` compares the pairs themselves, (97, 98) < (98, 99); give it a key, "
+                "`min(pairs, key=lambda p: merges.get(p, float('inf')))`, to take the merge with the lowest new id.",
+                functools.partial(_encode_with, pick=lambda candidates, merges: min(candidates)),
+            ),
             Mistake(
                 "apply the merge learned first (the lowest new id) among the pairs present, not the most frequent "
                 "pair: training counted pairs, encoding follows the order the merges were learned in.",

@@ -545,7 +545,10 @@ slow_seconds = time.perf_counter() - start
 start = time.perf_counter()
 fast_merges = train_bpe_fast(race_text, 300, GPT2_SPLIT_PATTERN)
 fast_seconds = time.perf_counter() - start
-print(f"{len(race_text):,} characters, 44 merges: recounting {slow_seconds:.2f} s, fast {fast_seconds:.2f} s")
+print(
+    f"{len(race_text):,} characters, {len(fast_merges)} merges: "
+    f"recounting {slow_seconds:.2f} s, fast {fast_seconds:.2f} s"
+)
 assert list(fast_merges.items()) == list(slow_merges.items())
 
 # %% [markdown]
@@ -576,10 +579,13 @@ print(
 )
 assert decode(heldout_ours, shakespeare_merges) == heldout_sample
 assert 1.0 < per_word_gpt2 < per_word_ours < 2 * per_word_gpt2
+vocab_ratio = gpt2.n_vocab / shakespeare_vocab_size
+print(f"GPT-2's vocabulary is {vocab_ratio:.1f} times ours")
+assert round(vocab_ratio) == scaled(full=25, fast=98)
 
 # %% [markdown]
-# GPT-2 needs fewer tokens per word: its vocabulary is 25 times larger (100 times in fast mode). But the gap
-# is far smaller than that: a vocabulary spent entirely on the plays cuts them almost as well, with less than
+# GPT-2 needs fewer tokens per word: its vocabulary is about 25 times larger (about 100 times in fast mode). But
+# the gap is far smaller than that: a vocabulary spent entirely on the plays cuts them almost as well, with less than
 # twice GPT-2's tokens per word, while much of GPT-2's is spent on modern web text (code, URLs, brand names)
 # that Shakespeare never uses. Where do the two cut differently? Look at names from the held-out plays, which
 # neither tokenizer learned as words, and old spellings:

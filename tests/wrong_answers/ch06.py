@@ -297,6 +297,70 @@ def _gpt2_no_merges(text, ranks):
     return [ranks[bytes([b])] for b in text.encode("utf-8")]
 
 
+# more wrong answers, from a review: each a plausible slip
+
+
+def _pairs_default_one(ids):
+    counts = {}
+    for pair in zip(ids, ids[1:], strict=False):
+        counts[pair] = counts.get(pair, 1) + 1  # the first occurrence counts twice
+    return counts
+
+
+def _merge_as_string(ids, pair, new_id):
+    joined = " ".join(map(str, ids)).replace(f"{pair[0]} {pair[1]}", str(new_id))
+    return [int(part) for part in joined.split()]
+
+
+def _train_inverted(text, vocab_size):
+    return {new_id: pair for pair, new_id in _train(text, vocab_size).items()}
+
+
+def _train_from_257(text, vocab_size):
+    return {pair: new_id + 1 for pair, new_id in _train(text, vocab_size).items()}
+
+
+def _encode_smallest_pair(text, merges):
+    ids = list(text.encode("utf-8"))
+    while True:
+        present = [pair for pair in zip(ids, ids[1:], strict=False) if pair in merges]
+        if not present:
+            return ids
+        pair = min(present)  # compares the pairs, not their new ids
+        ids = merge(ids, pair, merges[pair])
+
+
+def _decode_question_marks(ids, merges):
+    vocab = _vocab(merges)
+    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace").replace("\ufffd", "?")
+
+
+def _decode_unknown_as_nothing(ids, merges):
+    vocab = _vocab(merges)
+    return b"".join(vocab.get(i, b"") for i in ids).decode("utf-8", errors="replace")
+
+
+def _gpt2_regex_split(text, ranks):
+    return [i for piece in regex.split(GPT2_SPLIT_PATTERN, text) if piece for i in _bpe(piece.encode(), ranks)]
+
+
+def _gpt2_longest_prefix(text, ranks):
+    ids = []
+    for piece in regex.findall(GPT2_SPLIT_PATTERN, text):
+        data = piece.encode("utf-8")
+        while data:
+            end = next(k for k in range(len(data), 0, -1) if data[:k] in ranks)
+            ids.append(ranks[data[:end]])
+            data = data[end:]
+    return ids
+
+
+def _gpt2_skips_whitespace(text, ranks):
+    return [
+        i for piece in regex.findall(GPT2_SPLIT_PATTERN, text) if piece.strip() for i in _bpe(piece.encode(), ranks)
+    ]
+
+
 WRONG_ANSWERS = {
     "ch06.get_pair_counts": [
         (_pairs_skipping_after_a_match, "count overlapping pairs"),
@@ -306,6 +370,7 @@ WRONG_ANSWERS = {
         (_pairs_reversed, "(a, b) and (b, a) are different pairs"),
         (_pairs_sorted, "do not sort it"),
         (_pairs_as_set, "not only whether it occurs"),
+        (_pairs_default_one, "expected 2, got 3"),
     ],
     "ch06.merge": [
         (_merge_step_one, "move on past both of its ids"),
@@ -314,6 +379,7 @@ WRONG_ANSWERS = {
         (_merge_from_right, "scan from left to right"),
         (_merge_loses_last, "the last id got lost"),
         (_merge_checks_first_only, "check both ids"),
+        (_merge_as_string, "compare ids, not text"),
     ],
     "ch06.train_bpe": [
         (_train_ties_by_pair, "equally frequent pairs"),
@@ -322,6 +388,8 @@ WRONG_ANSWERS = {
         (_train_one_merge_too_many, "vocab_size - 256"),
         (_train_forgets_to_merge, "merge it in the ids"),
         (_train_least_frequent, "not the least frequent"),
+        (_train_inverted, "should be (97, 97) -> 256, got 256 -> (97, 97)"),
+        (_train_from_257, "should be (97, 97) -> 256, got (97, 97) -> 257"),
     ],
     "ch06.encode": [
         (_encode_by_frequency, "not the most frequent"),
@@ -330,6 +398,7 @@ WRONG_ANSWERS = {
         (_encode_code_points, "UTF-8 bytes"),
         (_encode_one_merge, "keep merging"),
         (_encode_leftmost_merge, "not the leftmost pair"),
+        (_encode_smallest_pair, "compares the pairs themselves"),
     ],
     "ch06.decode": [
         (_decode_ignore, "errors='replace'"),
@@ -338,6 +407,8 @@ WRONG_ANSWERS = {
         (_decode_swapped, "vocab[a] + vocab[b]"),
         (_decode_strict, "UnicodeDecodeError"),
         (_decode_bytes, "expected a string, got bytes"),
+        (_decode_question_marks, "errors='replace'"),
+        (_decode_unknown_as_nothing, "promises KeyError"),
     ],
     "ch06.encode_like_gpt2": [
         (_gpt2_no_split, "never merges across pieces"),
@@ -347,5 +418,8 @@ WRONG_ANSWERS = {
         (_gpt2_leftmost, "not the leftmost pair"),
         (_gpt2_special, "ordinary text"),
         (_gpt2_no_merges, "lowest rank"),
+        (_gpt2_regex_split, "`regex.findall(GPT2_SPLIT_PATTERN, text)` gives the pieces"),
+        (_gpt2_longest_prefix, "lowest rank"),
+        (_gpt2_skips_whitespace, "expected 4 ids [21943, 198, 198, 5657], got 2"),
     ],
 }
