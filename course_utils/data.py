@@ -120,6 +120,19 @@ def shakespeare_split() -> tuple[str, str]:
 
 
 @functools.cache
+def _gpt2_ranks() -> dict[bytes, int]:
+    content = _verified(GPT2_RANKS_FILE, data_path(GPT2_RANKS_FILE).read_bytes(), GPT2_RANKS_SHA256)
+    # one line per token: its bytes in base64, then its rank (the order in which BPE learned the merge)
+    return {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in content.splitlines())}
+
+
+def gpt2_mergeable_ranks() -> dict[bytes, int]:
+    """GPT-2's 50,256 ordinary tokens as ``{token bytes: id}``: the 256 single bytes, then one token per merge,
+    numbered in the order the merges were learned (a token's id is its rank). A fresh copy each call."""
+    return dict(_gpt2_ranks())
+
+
+@functools.cache
 def gpt2_tokenizer() -> tiktoken.Encoding:
     """GPT-2's byte-pair-encoding tokenizer (50,257 tokens), built offline from the committed ranks.
 
@@ -128,9 +141,7 @@ def gpt2_tokenizer() -> tiktoken.Encoding:
     >>> gpt2_tokenizer().encode("hello world")
     [31373, 995]
     """
-    content = _verified(GPT2_RANKS_FILE, data_path(GPT2_RANKS_FILE).read_bytes(), GPT2_RANKS_SHA256)
-    # one line per token: its bytes in base64, then its rank (the order in which BPE learned the merge)
-    ranks = {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in content.splitlines())}
+    ranks = _gpt2_ranks()
     return tiktoken.Encoding(
         name="gpt2",
         pat_str=GPT2_SPLIT_PATTERN,

@@ -177,3 +177,79 @@ def plot_distribution(
         axes.legend()
     axes.set_xticks(positions + (width / 2 if len(drawn) else 0), [visible(vocab[i]) for i in order])
     return axes
+
+
+def plot_utf8_bytes(text: str, title: str = "Characters and their UTF-8 bytes") -> plt.Axes:
+    """Draw each character of ``text`` over the UTF-8 bytes that encode it (one to four per character), with
+    the bytes' values: the picture of text as bytes."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("plot_utf8_bytes needs a non-empty string.")
+    n_bytes = len(text.encode("utf-8"))
+    axes = _bare_axes(max(4.0, 0.55 * n_bytes), 2.4, title)
+    shades = ["#c6dbef", "#fdd0a2", "#c7e9c0", "#dadaeb"]  # by the number of bytes: 1, 2, 3, 4
+    column = 0
+    for char in text:
+        encoded = char.encode("utf-8")
+        color = shades[len(encoded) - 1]
+        axes.add_patch(Rectangle((column, 0), len(encoded) - 0.08, 0.92, facecolor=color, edgecolor="none"))
+        axes.text(column + (len(encoded) - 0.08) / 2, 0.46, visible(char), ha="center", va="center", fontsize=13)
+        for byte in encoded:
+            axes.add_patch(Rectangle((column, -1.1), 0.92, 0.92, facecolor=color, edgecolor="0.5", linewidth=0.5))
+            axes.text(column + 0.46, -0.64, str(byte), ha="center", va="center", fontsize=9, family="monospace")
+            column += 1
+    axes.text(-0.3, 0.46, "characters", ha="right", va="center", fontsize=10)
+    axes.text(-0.3, -0.64, "bytes", ha="right", va="center", fontsize=10)
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in shades]
+    axes.legend(
+        handles, ["1 byte", "2 bytes", "3 bytes", "4 bytes"], loc="upper center", ncols=4, bbox_to_anchor=(0.5, 0.0)
+    )
+    axes.set(xlim=(-3.2, column), ylim=(-1.3, 1.0))
+    return axes
+
+
+def plot_merge_steps(
+    rows: Sequence[Sequence[str]],
+    row_labels: Sequence[str],
+    title: str = "Byte-pair encoding, one merge at a time",
+) -> plt.Axes:
+    """Draw a text once per row, cut into that row's tokens: each token is one box as wide as its characters.
+
+    ``rows[0]`` is usually the text's single bytes and ``rows[k]`` its tokens after ``k`` merges; the tokens
+    that row's merge made are orange, tokens of earlier merges blue, single characters grey. ``row_labels``
+    names each row (the merge it shows)."""
+    if len(rows) == 0 or len(rows) != len(row_labels):
+        raise ValueError(f"Need one label per row: got {len(rows)} rows and {len(row_labels)} labels.")
+    width = max(sum(len(token) for token in row) for row in rows)
+    axes = _bare_axes(max(5.0, 0.36 * width + 3.5), 0.5 + 0.55 * len(rows), title)
+    previous: set[str] = set()
+    for row_number, tokens in enumerate(rows):
+        made_here = {token for token in tokens if len(token) > 1} - previous
+        column = 0
+        for token in tokens:
+            color = "#fdae6b" if token in made_here else "#9ecae1" if len(token) > 1 else "#eeeeee"
+            axes.add_patch(
+                Rectangle((column, -row_number - 1), len(token) - 0.1, 0.86, facecolor=color, edgecolor="none")
+            )
+            for offset, char in enumerate(token):
+                axes.text(
+                    column + offset + 0.45,
+                    -row_number - 0.57,
+                    visible(char),
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    family="monospace",
+                )
+            column += len(token)
+        axes.text(-0.4, -row_number - 0.57, row_labels[row_number], ha="right", va="center", fontsize=10)
+        previous |= {token for token in tokens if len(token) > 1}
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in ("#fdae6b", "#9ecae1", "#eeeeee")]
+    axes.legend(
+        handles,
+        ["made by this merge", "made by an earlier merge", "a single byte"],
+        loc="upper center",
+        ncols=3,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    axes.set(xlim=(-0.35 * width - 9, width), ylim=(-len(rows) - 0.1, 0.1))
+    return axes

@@ -217,6 +217,21 @@ def test_a_global_read_instead_of_an_argument_is_named():
     assert "reads the notebook's variable `rhyme_vocab`" in message and "(text, vocab)" in message
 
 
+def test_a_constant_imported_from_course_utils_is_not_blamed():
+    # ch06 tells the learner to split with GPT2_SPLIT_PATTERN: naming it as a mistake would mislead
+    import regex
+
+    from course_utils.data import GPT2_SPLIT_PATTERN
+
+    source = (
+        "def encode_like_gpt2(text, ranks):\n"
+        "    return [ranks[p.encode()] for p in regex.findall(GPT2_SPLIT_PATTERN, text)]\n"
+    )
+    namespace = {"GPT2_SPLIT_PATTERN": GPT2_SPLIT_PATTERN, "regex": regex}  # as the notebook imports it
+    exec(source, namespace)
+    assert "reads the notebook's variable" not in _failure("ch06.encode_like_gpt2", namespace["encode_like_gpt2"])
+
+
 def test_the_check_runs_on_the_cpu_whatever_the_default_device():
     # "meta" tensors have no values: a check that made its inputs or ran the learner there could not compare
     previous = torch.get_default_device()

@@ -834,9 +834,21 @@ def global_variables_read(function: Callable[..., Any]) -> dict[str, Any]:
     for name in sorted(_global_names(code)):
         if name in namespace and not name.startswith("__"):
             value = namespace[name]
-            if not (callable(value) or isinstance(value, types.ModuleType) or value is None):
+            if not (
+                callable(value) or isinstance(value, types.ModuleType) or value is None or _course_constant(name, value)
+            ):
                 found[name] = value
     return found
+
+
+def _course_constant(name: str, value: Any) -> bool:
+    """Whether ``name`` is a constant the learner imported from ``course_utils`` (``GPT2_SPLIT_PATTERN``): the
+    exercise tells them to use it, so reading it is no mistake to point at."""
+    return any(
+        getattr(module, name, None) is value
+        for module_name, module in list(sys.modules.items())
+        if module_name.startswith("course_utils") and module is not None
+    )
 
 
 def _global_names(code: types.CodeType) -> set[str]:
