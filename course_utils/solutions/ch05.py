@@ -37,6 +37,8 @@ def project(v: np.ndarray, direction: np.ndarray) -> float:
     """
     v = np.asarray(v, dtype=np.float64)
     direction = np.asarray(direction, dtype=np.float64)
+    if v.shape != direction.shape or v.ndim != 1:
+        raise ValueError(f"v {v.shape} and direction {direction.shape} must be 1-D vectors of the same length.")
     length = np.sqrt(np.sum(direction**2))
     if length == 0:
         raise ValueError("the direction is the zero vector, which points nowhere: project onto a nonzero vector.")
@@ -78,6 +80,8 @@ def direction_scores(
     for word in query_words:
         if word not in row:
             raise KeyError(f"{word!r} is not in the vocabulary.")
+    if direction.shape != (vectors.shape[1],) or not np.any(direction):
+        raise ValueError(f"direction must be a nonzero vector of length {vectors.shape[1]}, the width of vectors.")
     rows = vectors[[row[word] for word in query_words]]  # (n_queries, d)
     return rows @ direction / np.sqrt(np.sum(direction**2))
 
@@ -89,4 +93,6 @@ def unembed(h: torch.Tensor, W_U: torch.Tensor) -> torch.Tensor:
     ``W_U`` has shape ``(d, vocab)``, one column per token, as seed 000 draws it (12,288 x 50,257 for GPT-3).
     Returns ``(..., vocab)``: ``logits[..., t] = h[...] . W_U[:, t]``, the score of token ``t``.
     """
+    if h.shape[-1] != W_U.shape[0]:
+        raise ValueError(f"h ends in width {h.shape[-1]} but W_U has {W_U.shape[0]} rows: W_U must be (d, vocab).")
     return h @ W_U
