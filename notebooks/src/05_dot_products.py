@@ -141,7 +141,9 @@ def show_angle(angle_degrees: float) -> float:
     return product
 
 
-widgets.interactive(show_angle, angle_degrees=widgets.FloatSlider(value=40, min=0, max=360, step=5))
+widgets.interactive(
+    show_angle, angle_degrees=widgets.FloatSlider(value=40, min=0, max=360, step=5, description="angle (°)")
+)
 
 # %% [markdown]
 # The two readings agree for any two vectors, not only the ones on the slider. Draw a thousand random pairs,
@@ -220,8 +222,8 @@ assert np.isclose(
 # %% [markdown]
 # Which measure to use depends on the question. "Are these two words about the same thing?" ignores how long
 # their vectors are: cosine. "How strongly does this word carry that meaning?" keeps the word's own length:
-# projection. In word vectors, length is not noise: it grows with how often and how consistently a word is
-# used, as the next cell measures.
+# projection. In word vectors, length is not noise: it depends on how often a word is used, and in what
+# company, as the next cell measures.
 #
 # ## 5.4 Directions that mean something: female and male
 #
@@ -249,11 +251,11 @@ for (first, last), median in zip(bands, band_medians, strict=True):
 assert band_medians[-1] < band_medians[1] and band_medians[0] < band_medians[1]
 
 # %% [markdown]
-# The rarest words have the shortest vectors: training met them too seldom to push them far from where they
-# started. The very commonest words are short too: "the", "and" and "of" stand next to every kind of word, so
-# the pulls on them from all sides partly cancel. The words in between, used often and in particular company,
-# reach furthest. A projection keeps this (a vivid, well-known word scores further along a direction than a
-# rare one at the same angle); a cosine throws it away.
+# The rarest words have the shortest vectors: training met them too seldom to push them far from their small
+# random starting points. The very commonest words are short too, probably because "the", "and" and "of" stand
+# next to every kind of word, so that the pulls on them from all sides partly cancel. The words in between,
+# used often and in particular company, reach furthest. A projection keeps this (a vivid, well-known word scores
+# further along a direction than a rare one at the same angle); a cosine throws it away.
 #
 # One pair of words gives a direction: woman - man. But one pair carries everything else that differs between
 # those two words in Shakespeare (how often each is used, in which plays, in which phrases). Averaging the
@@ -478,10 +480,35 @@ assert not number_score["two"] < number_score["three"] < number_score["four"]  #
 # %% [markdown]
 # Half of the seed's pattern holds: "one" falls on the singular side and two, three, four and the larger
 # numbers on the plural side. The other half does not: there is no steady rise from two to three to four. Two
-# reasons. GPT-3's embeddings were trained on hundreds of billions of words and have 12,288 dimensions; ours
-# saw 820,443 words and have 100, so finer distinctions drown in noise (each number word occurs only a few
-# hundred times). And in the plays a number is rarely a count to compare: "one" is as often a pronoun ("one
-# that loves"), "ten" mostly comes in "ten thousand". A direction can only hold what the text taught it.
+# things about the training text explain much of it, and both can be counted:
+
+# %%
+from collections import Counter
+
+from course_utils.data import shakespeare_split
+from course_utils.word_vectors import text_words
+
+training_words = text_words(shakespeare_split()[0])
+word_counts = Counter(training_words)
+print("times each number word occurs:", ", ".join(f"{w} {word_counts[w]}" for w in number_words))
+after_ten = Counter(training_words[i + 1] for i, w in enumerate(training_words[:-1]) if w == "ten")
+after_one = Counter(training_words[i + 1] for i, w in enumerate(training_words[:-1]) if w == "one")
+print(f"the words after 'ten' ({word_counts['ten']} times):", after_ten.most_common(4))
+print(f"the words after 'one' ({word_counts['one']} times):", after_one.most_common(4))
+ten_as_many = (after_ten["thousand"] + after_ten["times"]) / word_counts["ten"]
+
+# %%
+assert len(training_words) == 820_443
+assert max(word_counts[w] for w in number_words[3:10]) < 150  # four to ten: under 150 uses each
+assert ten_as_many > 0.45 and after_one.most_common(2)[0][0] == "of"
+
+# %% [markdown]
+# First, little data. GPT-3's embeddings were trained on hundreds of billions of words and have 12,288
+# dimensions; ours saw 820,443 words and have 100, and each number from four to ten occurs fewer than 150
+# times: too few uses for fine distinctions between "three" and "four" to stand out from the noise. Second, in
+# the plays a number is rarely a count to compare. "Ten" comes before "thousand" or "times" in about half its
+# uses ("ten thousand" means "very many"), and "one" is most often followed by "of" or "that" ("one of these",
+# "one that loves"), used as a pronoun more than as a number. A direction can only hold what the text taught it.
 #
 # ## 5.6 Many dot products at once
 #
