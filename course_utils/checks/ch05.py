@@ -29,11 +29,16 @@ def _dot_cases() -> list[Case]:
         Case("vectors of length 1, [3] and [-2]", (np.array([3.0]), np.array([-2.0]))),
         Case("two perpendicular vectors, [2, 1] and [-1, 2]", (np.array([2.0, 1.0]), np.array([-1.0, 2.0]))),
         Case("two torch tensors of length 3", (torch.tensor([1.0, 0.0, -2.0]), torch.tensor([3.0, 4.0, 0.5]))),
+        Case("vectors of different lengths, [1, 2, 3] and [4, 5]", ([1.0, 2.0, 3.0], [4.0, 5.0]), raises=(ValueError,)),
     ]
 
 
 def _floats(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
-    return np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    """Both vectors as float arrays; a mistake is not computed for vectors of different lengths (they raise)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError("different lengths")
+    return a, b
 
 
 def _products_only(a: Any, b: Any) -> np.ndarray:
@@ -59,6 +64,10 @@ def _mean_of_products(a: Any, b: Any) -> float:
 def _product_of_sums(a: Any, b: Any) -> float:
     a, b = _floats(a, b)
     return float(np.sum(a) * np.sum(b))
+
+
+def _truncated_by_zip(a: Any, b: Any) -> float:
+    return float(sum(float(x) * float(y) for x, y in zip(a, b)))  # noqa: B905 - the mistake is the silent zip
 
 
 def _product_of_lengths(a: Any, b: Any) -> float:
@@ -105,6 +114,12 @@ register(
                 "between them, it is the sum of a[i] * b[i].",
                 _product_of_lengths,
             ),
+            Mistake(
+                "`zip` stops at the end of the shorter vector, so vectors of different lengths give a number "
+                "instead of an error: compare `len(a)` and `len(b)` first and raise a ValueError if they differ "
+                "(or use `zip(a, b, strict=True)`).",
+                _truncated_by_zip,
+            ),
         ],
     )
 )
@@ -124,6 +139,7 @@ def _project_cases() -> list[Case]:
         Case("a random v of length 10 onto a random direction", (rng.normal(size=10), 3 * rng.normal(size=10))),
         Case("v perpendicular to the direction", (np.array([0.0, 5.0]), np.array([7.0, 0.0]))),
         Case("v = [1, 1] onto a direction of length 1", (np.array([1.0, 1.0]), np.array([0.6, 0.8]))),
+        Case("the zero direction [0, 0]", (np.array([1.0, 2.0]), np.array([0.0, 0.0])), raises=(ValueError,)),
     ]
 
 
@@ -205,6 +221,12 @@ def _direction_cases() -> list[Case]:
             "pairs given as lists, in 5 dimensions",
             (_word_vectors(4, 5), WORDS, [["king", "queen"], ["man", "woman"], ["crown", "sword"]]),
         ),
+        Case(
+            "a pair with a word not in the vocabulary, ('king', 'queene')",
+            (_word_vectors(1, 4), WORDS, [("man", "woman"), ("king", "queene")]),
+            raises=(KeyError, ValueError),
+        ),
+        Case("no pairs at all", (_word_vectors(1, 4), WORDS, []), raises=(ValueError,)),
     ]
 
 
@@ -276,6 +298,11 @@ def _scores_cases() -> list[Case]:
             (_word_vectors(6, 6), WORDS, np.random.default_rng(8).normal(size=6), list(reversed(WORDS))),
         ),
         Case("one word on a direction of length 1", (vectors, WORDS, np.array([0.6, 0.0, -0.8, 0.0]), ["queen"])),
+        Case(
+            "a query word not in the vocabulary, 'quen'",
+            (vectors, WORDS, np.array([1.0, 0.0, 0.0, 0.0]), ["king", "quen"]),
+            raises=(KeyError, ValueError),
+        ),
     ]
 
 

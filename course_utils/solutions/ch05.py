@@ -51,8 +51,8 @@ def direction(vectors: np.ndarray, words: list[str], pairs: list[tuple[str, str]
     ``vectors`` is an ``(n_words, d)`` array of raw (not normalised) word vectors and ``words`` its list of
     words (row ``i`` is the vector of ``words[i]``). ``pairs`` is a list of ``(a, b)`` word pairs that differ
     the same way, such as ``[("man", "woman"), ("king", "queen")]``. Returns a ``(d,)`` array of length 1 that
-    points from the ``a`` words towards the ``b`` words. An empty ``pairs`` or a word not in ``words`` raises
-    an error.
+    points from the ``a`` words towards the ``b`` words. An empty ``pairs`` raises a ValueError (there is nothing
+    to average); a word not in ``words`` raises a KeyError or ValueError (``words.index`` raises the latter).
     """
     if len(pairs) == 0:
         raise ValueError("pairs is empty: give at least one (a, b) pair of words.")
@@ -74,7 +74,8 @@ def direction_scores(
 
     ``vectors`` (``(n_words, d)``) and ``words`` are as in :func:`direction`; ``direction`` is a ``(d,)`` array
     of any nonzero length; ``query_words`` a list of words. Returns a ``(len(query_words),)`` float array:
-    entry ``i`` is ``vectors[row of query_words[i]] . direction / |direction|``.
+    entry ``i`` is ``vectors[row of query_words[i]] . direction / |direction|``. A query word not in ``words``
+    raises a KeyError or ValueError.
     """
     row = {word: index for index, word in enumerate(words)}
     for word in query_words:

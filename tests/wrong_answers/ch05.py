@@ -182,3 +182,22 @@ WRONG_ANSWERS = {
         (_unembed_loop_transposed, "not by its transpose"),
     ],
 }
+
+
+def _dot_zip_truncates(a, b):
+    total = 0.0
+    for x, y in zip(a, b):  # noqa: B905 - the learner's zip stops at the shorter vector without a word
+        total += x * y
+    return total
+
+
+def _direction_nan_for_no_pairs(vectors, words, pairs):
+    diffs = np.array([vectors[words.index(b)] - vectors[words.index(a)] for a, b in pairs]).reshape(
+        -1, vectors.shape[1]
+    )
+    mean = diffs.mean(axis=0)  # nan (with a warning) when there are no pairs
+    return mean / np.linalg.norm(mean)
+
+
+WRONG_ANSWERS["ch05.dot"].append((_dot_zip_truncates, "stops at the end of the shorter vector"))
+WRONG_ANSWERS["ch05.direction"].append((_direction_nan_for_no_pairs, "promises ValueError"))
