@@ -70,6 +70,26 @@ def _truncated_by_zip(a: Any, b: Any) -> float:
     return float(sum(float(x) * float(y) for x, y in zip(a, b)))  # noqa: B905 - the mistake is the silent zip
 
 
+def _last_product_only(a: Any, b: Any) -> float:
+    a, b = _floats(a, b)
+    return float(a[-1] * b[-1])
+
+
+def _first_product_only(a: Any, b: Any) -> float:
+    a, b = _floats(a, b)
+    return float(a[0] * b[0])
+
+
+def _without_first_pair(a: Any, b: Any) -> float:
+    a, b = _floats(a, b)
+    return float(np.sum(a[1:] * b[1:]))
+
+
+def _sum_of_sizes(a: Any, b: Any) -> float:
+    a, b = _floats(a, b)
+    return float(np.sum(np.abs(a * b)))
+
+
 def _product_of_lengths(a: Any, b: Any) -> float:
     a, b = _floats(a, b)
     return float(np.linalg.norm(a) * np.linalg.norm(b))
@@ -100,6 +120,25 @@ register(
                 "the last pair is missing: `range(len(a))` runs over every position (0 to len(a) - 1); "
                 "`range(len(a) - 1)` stops one early.",
                 _without_last_pair,
+            ),
+            Mistake(
+                "the first pair is missing: positions start at 0, so loop over `range(len(a))`, not "
+                "`range(1, len(a))`.",
+                _without_first_pair,
+            ),
+            Mistake(
+                "only the last product is left: `total = a[i] * b[i]` replaces the total each time; add to it "
+                "with `total += a[i] * b[i]`.",
+                _last_product_only,
+            ),
+            Mistake(
+                "only the first pair was counted: is your `return` inside the loop? Return the total after the "
+                "loop has been over every pair.",
+                _first_product_only,
+            ),
+            Mistake(
+                "keep the sign of each product: a negative product lowers the total (no `abs`).",
+                _sum_of_sizes,
             ),
             Mistake(
                 "that is the mean of the products; the dot product is their sum (do not divide by the length).",
@@ -180,6 +219,15 @@ register(
             Mistake(
                 "divide by the length of the direction, not by the length of v.",
                 lambda v, d: float(np.dot(v, d) / _length(v)),
+            ),
+            Mistake(
+                "divide by the length of the direction as an arrow, |d| = sqrt(d · d), not by the number of its "
+                "entries, len(d).",
+                lambda v, d: float(np.dot(v, d) / len(d)),
+            ),
+            Mistake(
+                "square the entries before adding them: |d| = sqrt(d[0]² + d[1]² + ...), not sqrt(d[0] + d[1] + ...).",
+                lambda v, d: float(np.dot(v, d) / np.sqrt(np.sum(np.asarray(d, dtype=np.float64)))),
             ),
             Mistake(
                 "keep the sign: a vector that points away from the direction has a negative projection.",
@@ -274,6 +322,17 @@ register(
                 lambda vectors, words, pairs: _unit(np.mean(_unit(_differences(vectors, words, pairs)), axis=0)),
             ),
             Mistake(
+                "divide the average (or the sum) of the differences by its length, so that the direction has length 1.",
+                lambda vectors, words, pairs: np.sum(_differences(vectors, words, pairs), axis=0),
+            ),
+            Mistake(
+                "divide by the length of the average, not by its square: the direction must have length 1.",
+                lambda vectors, words, pairs: (
+                    np.mean(_differences(vectors, words, pairs), axis=0)
+                    / np.sum(np.mean(_differences(vectors, words, pairs), axis=0) ** 2)
+                ),
+            ),
+            Mistake(
                 "use every pair, not only the first one: the average over several pairs is steadier.",
                 lambda vectors, words, pairs: _unit(_differences(vectors, words, pairs[:1])[0]),
             ),
@@ -332,6 +391,29 @@ register(
                 lambda vectors, words, d, query: np.abs(_rows(vectors, words, query) @ _unit(np.asarray(d, float))),
             ),
             Mistake(
+                "divide by the length of the direction |d|, not by its square |d|².",
+                lambda vectors, words, d, query: (
+                    _rows(vectors, words, query) @ np.asarray(d, float) / np.sum(np.asarray(d, float) ** 2)
+                ),
+            ),
+            Mistake(
+                "divide by the length of the direction, not by the length of each word's vector.",
+                lambda vectors, words, d, query: (
+                    (_rows(vectors, words, query) @ np.asarray(d, float))
+                    / np.linalg.norm(_rows(vectors, words, query), axis=1)
+                ),
+            ),
+            Mistake(
+                "find each query word's own row with `words.index(word)`: row i of `vectors` is the vector of "
+                "words[i], not of query_words[i].",
+                lambda vectors, words, d, query: np.asarray(vectors, float)[: len(query)] @ _unit(np.asarray(d, float)),
+            ),
+            Mistake(
+                "your scores lost their fractions: an array made with `dtype=int` (such as `np.zeros(n, dtype=int)`) "
+                "cuts each score to a whole number; use a float array.",
+                lambda vectors, words, d, query: np.trunc(_rows(vectors, words, query) @ _unit(np.asarray(d, float))),
+            ),
+            Mistake(
                 "keep the order of `query_words`: score i belongs to query_words[i] (do not sort the scores).",
                 lambda vectors, words, d, query: np.sort(_rows(vectors, words, query) @ _unit(np.asarray(d, float))),
             ),
@@ -366,6 +448,10 @@ def _unembed_cases() -> list[Case]:
             "h of shape (3, 8) and W_U of shape (8, 2) (more dimensions than tokens)",
             (torch.randn(3, 8, generator=generator), torch.randn(8, 2, generator=generator)),
         ),
+        Case(
+            "a batch of one sequence, as the notebook's prompt: h of shape (1, 3, 4) and W_U of shape (4, 5)",
+            (torch.randn(1, 3, 4, generator=generator), torch.randn(4, 5, generator=generator)),
+        ),
     ]
 
 
@@ -388,6 +474,20 @@ register(
                 "return the logits themselves; the softmax that turns them into probabilities comes after "
                 "(chapter 07).",
                 lambda h, W: torch.softmax(h @ W, dim=-1),
+            ),
+            Mistake(
+                "return the logits themselves; a log-softmax, which turns them into log-probabilities, comes after "
+                "(chapter 07).",
+                lambda h, W: torch.log_softmax(h @ W, dim=-1),
+            ),
+            Mistake(
+                "return every logit, one per token, not the id of the highest one.",
+                lambda h, W: (h @ W).argmax(dim=-1),
+            ),
+            Mistake(
+                "keep every leading dimension, even one of size 1: h of shape (1, T, d) gives logits of shape "
+                "(1, T, vocab) (no `squeeze`).",
+                lambda h, W: (h @ W).squeeze(),
             ),
             Mistake(
                 "keep h's leading dimensions: (batch, positions, d) gives (batch, positions, vocab), not a flat "

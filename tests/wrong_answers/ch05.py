@@ -201,3 +201,113 @@ def _direction_nan_for_no_pairs(vectors, words, pairs):
 
 WRONG_ANSWERS["ch05.dot"].append((_dot_zip_truncates, "stops at the end of the shorter vector"))
 WRONG_ANSWERS["ch05.direction"].append((_direction_nan_for_no_pairs, "promises ValueError"))
+
+
+# Added by the chapter's review: mistakes a learner makes in a loop, with a length, or with shapes.
+
+
+def _dot_overwrites_total(a, b):
+    total = 0.0
+    for i in range(len(a)):
+        total = a[i] * b[i]  # = where += belongs
+    return total
+
+
+def _dot_return_in_loop(a, b):
+    total = 0.0
+    for x, y in zip(a, b, strict=True):
+        total += x * y
+        return total  # returns after the first pair
+
+
+def _dot_skips_first(a, b):
+    total = 0.0
+    for i in range(1, len(a)):
+        total += a[i] * b[i]
+    return total
+
+
+def _dot_abs_products(a, b):
+    return sum(abs(x * y) for x, y in zip(a, b, strict=True))
+
+
+def _project_by_entry_count(v, direction):
+    return np.dot(v, direction) / len(direction)  # "length" read as the number of entries
+
+
+def _project_no_squares(v, direction):
+    return np.dot(v, direction) / math.sqrt(sum(direction))
+
+
+def _direction_sum_unnormalised(vectors, words, pairs):
+    total = np.zeros(vectors.shape[1])
+    for a, b in pairs:
+        total += vectors[words.index(b)] - vectors[words.index(a)]
+    return total
+
+
+def _direction_squared_length(vectors, words, pairs):
+    mean = np.mean([vectors[words.index(b)] - vectors[words.index(a)] for a, b in pairs], axis=0)
+    return mean / np.dot(mean, mean)
+
+
+def _scores_by_word_length(vectors, words, direction, query_words):
+    scores = []
+    for word in query_words:
+        v = vectors[words.index(word)]
+        scores.append(np.dot(v, direction) / np.linalg.norm(v))
+    return np.array(scores)
+
+
+def _scores_rows_by_position(vectors, words, direction, query_words):
+    return np.array([vectors[i] @ direction / np.linalg.norm(direction) for i in range(len(query_words))])
+
+
+def _scores_int_array(vectors, words, direction, query_words):
+    scores = np.zeros(len(query_words), dtype=int)
+    for i, word in enumerate(query_words):
+        scores[i] = vectors[words.index(word)] @ direction / np.linalg.norm(direction)
+    return scores
+
+
+def _scores_squared_length(vectors, words, direction, query_words):
+    return np.array([vectors[words.index(w)] @ direction / (direction @ direction) for w in query_words])
+
+
+def _unembed_log_softmax(h, W_U):
+    return torch.log_softmax(h @ W_U, dim=-1)
+
+
+def _unembed_argmax(h, W_U):
+    return (h @ W_U).argmax(dim=-1)
+
+
+def _unembed_squeezed(h, W_U):
+    return torch.matmul(h, W_U).squeeze()
+
+
+WRONG_ANSWERS["ch05.dot"] += [
+    (_dot_overwrites_total, "replaces the total"),
+    (_dot_return_in_loop, "`return` inside the loop"),
+    (_dot_skips_first, "first pair is missing"),
+    (_dot_abs_products, "keep the sign"),
+]
+WRONG_ANSWERS["ch05.project"] += [
+    (_project_by_entry_count, "not by the number of its entries"),
+    (_project_no_squares, "square the entries"),
+]
+WRONG_ANSWERS["ch05.direction"] += [
+    (_direction_sum_unnormalised, "divide the average (or the sum)"),
+    (_direction_squared_length, "not by its square"),
+]
+WRONG_ANSWERS["ch05.direction_scores"] += [
+    (_scores_by_word_length, "not by the length of each word's vector"),
+    (_scores_rows_by_position, "words.index(word)"),
+    (_scores_int_array, "lost their fractions"),
+    (_scores_squared_length, "not by its square"),
+]
+WRONG_ANSWERS["ch05.unembed"] += [
+    (_unembed_log_softmax, "log-softmax"),
+    (_unembed_argmax, "not the id of the highest one"),
+    (_unembed_squeezed, "no `squeeze`"),
+]
