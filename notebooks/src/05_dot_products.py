@@ -474,13 +474,14 @@ number_score = dict(zip(number_words, number_scores, strict=True))
 print("  ".join(f"{word} {score:+.2f}" for word, score in number_score.items()))
 
 # %%
-assert number_score["one"] < 0 < min(number_score[w] for w in ["two", "three", "four", "five", "twenty"])
+assert number_score["one"] < 0 < min(score for word, score in number_score.items() if word not in ("one", "ten"))
+assert abs(number_score["ten"]) < 0.1  # "ten" sits at zero, neither side
 assert not number_score["two"] < number_score["three"] < number_score["four"]  # no steady rise, unlike seed 000
 
 # %% [markdown]
-# Half of the seed's pattern holds: "one" falls on the singular side and two, three, four and the larger
-# numbers on the plural side. The other half does not: there is no steady rise from two to three to four. Two
-# things about the training text explain much of it, and both can be counted:
+# Half of the seed's pattern holds: "one" falls on the singular side, and two, three, four and every larger
+# number but "ten" on the plural side ("ten" sits at zero). The other half does not: there is no steady rise
+# from two to three to four. Two things about the training text explain much of it, and both can be counted:
 
 # %%
 from collections import Counter
@@ -495,12 +496,16 @@ after_ten = Counter(training_words[i + 1] for i, w in enumerate(training_words[:
 after_one = Counter(training_words[i + 1] for i, w in enumerate(training_words[:-1]) if w == "one")
 print(f"the words after 'ten' ({word_counts['ten']} times):", after_ten.most_common(4))
 print(f"the words after 'one' ({word_counts['one']} times):", after_one.most_common(4))
+print(f"and for 5.4 and 5.5: 'cats' occurs {word_counts['cats']} times, 'lass' {word_counts['lass']}")
 ten_as_many = (after_ten["thousand"] + after_ten["times"]) / word_counts["ten"]
 
 # %%
 assert len(training_words) == 820_443
 assert max(word_counts[w] for w in number_words[3:10]) < 150  # four to ten: under 150 uses each
-assert ten_as_many > 0.45 and after_one.most_common(2)[0][0] == "of"
+assert ten_as_many > 0.45 and [word for word, _ in after_one.most_common(2)] == ["of", "that"]
+# the claims of 5.4 and 5.5: the vocabulary is in order of frequency, and cats and lass are rare
+assert all(word_counts[w] >= word_counts[v] for w, v in zip(words[:-1], words[1:], strict=True))
+assert word_counts["cats"] < 10 and word_counts["lass"] < 10
 
 # %% [markdown]
 # First, little data. GPT-3's embeddings were trained on hundreds of billions of words and have 12,288
@@ -529,6 +534,13 @@ print(
     f"{n_scored:,} dot products of length {vectors.shape[1]}: a Python loop took {loop_seconds * 1000:.1f} ms, "
     f"the matrix product {matrix_seconds * 1000:.2f} ms ({loop_seconds / matrix_seconds:,.0f} times faster)"
 )
+
+axes = new_axes(f"{n_scored:,} dot products", "", "seconds (log scale)", figsize=(5, 4))
+axes.bar(
+    ["Python loop\nover dot", "matrix product\nvectors @ gender"], [loop_seconds, matrix_seconds], color=COLORS[:2]
+)
+axes.set_yscale("log")
+plt.show()
 
 # %%
 assert np.allclose(loop_scores, matrix_scores, atol=1e-4)
@@ -645,17 +657,22 @@ print(
 assert np.isclose(by_hand, float(logits[best]), rtol=1e-4, atol=1e-4)
 
 # %% [markdown]
-# The model expects what can follow "our" (own, or a noun), and the nouns it likes are among the commonest in
-# the plays (hand, head, grace, eyes). Shakespeare's own next word is much further down:
+# The model expects what can follow "our" (own, or a noun), and the nouns it likes are among the 250 commonest
+# words of the plays (hand, head, grace, eyes). Shakespeare's own next word is much further down:
 
 # %%
 (discontent,) = tour.vocab.encode(" discontent")
 discontent_rank = int((logits > logits[discontent]).sum()) + 1
 print(f"' discontent': logit {float(logits[discontent]):.2f}, rank {discontent_rank:,} of {len(logits):,}")
+minutes_trained = tour.meta["training_seconds"] / 60  # recorded when the model was trained
+print(f"the tour model: {model.num_params():,} weights, trained for {minutes_trained:.0f} minutes")
 
 # %%
-top_five = {tour.vocab.token_text(int(i)) for i in top_ids[:5]}
-assert discontent_rank > 1000 and {" own", " hand", " head"} <= top_five
+top_five = [tour.vocab.token_text(int(i)) for i in top_ids[:5]]
+assert discontent_rank > 1000 and top_five == [" own", " hand", " head", " grace", " eyes"]
+commonest_words = [word for word, _ in word_counts.most_common(250)]  # the plays' 250 commonest words
+assert all(noun in commonest_words for noun in ["hand", "head", "grace", "eyes"])
+assert round(model.num_params() / 1e6, 1) == 2.3 and 25 < minutes_trained < 35
 
 # %% [markdown]
 # A model of 2.3 million weights trained for half an hour has learned what kind of word comes next, not which
