@@ -223,6 +223,11 @@ class GPT(nn.Module):
         GPU, so there an id outside the vocabulary fails inside torch's embedding. :meth:`generate` checks its
         prompt's ids on any device, and :func:`next_token_loss` its targets.
         """
+        return self.lm_head(self.hidden_states(ids))  # (B, T, V): each logit a dot product with a token's row
+
+    def hidden_states(self, ids: torch.Tensor) -> torch.Tensor:
+        """Token ids (B, T) -> final vectors (B, T, C): each position's vector after the last block and the final
+        layer norm ``ln_f``, the vector that the unembedding ``lm_head`` turns into logits (chapter 05)."""
         self._check_ids(ids, ndim=(2,), check_range=None)
         B, T = ids.shape
         if not 1 <= T <= self.config.context:
@@ -234,7 +239,7 @@ class GPT(nn.Module):
         x = self.drop(self.wte(ids.long()) + self.wpe(positions))  # (B, T, C): what each token is, and where
         for block in self.h:
             x = block(x)
-        return self.lm_head(self.ln_f(x))  # (B, T, V)
+        return self.ln_f(x)  # (B, T, C)
 
     @torch.no_grad()
     def generate(

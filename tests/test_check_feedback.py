@@ -72,6 +72,29 @@ def test_a_silent_answer_where_an_exception_is_promised_fails_and_names_the_mist
         exercise.check(lambda table, key: table.get(key, 0))
 
 
+def test_an_input_that_has_no_answer_neither_confirms_nor_rules_out_a_wrong_formula():
+    def halve(x: float) -> float:
+        """x / 2; x = 0 raises ValueError (say the exercise's docstring promises it)."""
+        if x == 0:
+            raise ValueError("zero")
+        return x / 2
+
+    exercise = Exercise(
+        id="ch99.halve",
+        title="Halve",
+        difficulty=1,
+        minutes=1,
+        hint="divide by two",
+        reference=halve,
+        cases=lambda: [Case("x = 4", (4.0,)), Case("x = 6", (6.0,)), Case("x = 0", (0.0,), raises=ValueError)],
+        mistakes=[Mistake("you divided by three", lambda x: x / 3)],
+    )
+    # the learner divides by three and never raises: on x = 0 the learner's 0.0 equals the mistake's 0.0 anyway,
+    # but a learner who returns nan there (0 / 0) must not lose the name of the mistake made on x = 4
+    with pytest.raises(CheckFailed, match="Look at: you divided by three"):
+        exercise.check(lambda x: x / 3 if x else float("nan"))
+
+
 def test_a_reference_that_does_not_raise_where_promised_is_an_authoring_error():
     exercise = _lookup_exercise()
     exercise.cases = lambda: [Case("a present key", ({"a": 1}, "a"), raises=KeyError)]

@@ -169,3 +169,15 @@ def test_bad_config_says_what_is_wrong(kwargs, error, message):
 
 def test_config_round_trips_through_a_dict():
     assert GPTConfig(**CONFIG.to_dict()) == CONFIG
+
+
+def test_hidden_states_are_the_final_normed_vectors_that_the_unembedding_reads(model):
+    ids = _ids(2, 9)
+    hidden = model.hidden_states(ids)
+    assert hidden.shape == (2, 9, CONFIG.d_model)
+    # after ln_f with its default scale 1 and bias 0, every vector has mean 0 and variance 1
+    torch.testing.assert_close(hidden.mean(-1), torch.zeros(2, 9), atol=1e-5, rtol=0)
+    # each logit is a dot product of the final vector with that token's embedding row (tied weights)
+    torch.testing.assert_close(hidden @ model.wte.weight.T, model(ids))
+    with pytest.raises(ValueError, match="ids\\[None\\]"):
+        model.hidden_states(_ids(5))
