@@ -377,6 +377,13 @@ for a, b, c, d in examples:
     counts = ", ".join(f"{w} {shakespeare.counts[shakespeare.index(w)]:,}" for w in (c, d))
     print(f"{a}:{b} :: {c}:? -> {got}  ({d}: {'place ' + str(place) if place else 'not in the top 5'}; seen {counts})")
 
+# %%
+# what the next paragraph says about these answers
+son_answers = [word for word, _ in shakespeare.analogy("brother", "sister", "son", k=5)]
+assert "daughter" not in son_answers and {"widow", "dowager"} <= set(son_answers)
+assert [word for word, _ in shakespeare.analogy("man", "woman", "king", k=5)][0] == "queen"
+assert shakespeare.counts[shakespeare.index("aunt")] < 50  # "a few dozen times"
+
 # %% [markdown]
 # The misses are instructive. From "son", the step lands among female words of the wrong relation (a widow, a
 # dowager): the direction "female" is there, "daughter" is not nearest to it. Rare words learn poorer vectors:
