@@ -174,6 +174,15 @@ register(
                 lambda a, b: float(1 - _np(a) @ _np(b) / np.linalg.norm(_np(a)) / np.linalg.norm(_np(b))),
             ),
             Mistake(
+                "`len(a)` counts the numbers in a vector; its LENGTH is `np.linalg.norm(a)`, the square root of the "
+                "sum of squares.",
+                lambda a, b: float(_np(a) @ _np(b) / (len(_np(a)) * len(_np(b)))),
+            ),
+            Mistake(
+                "keep the sign: vectors pointing in opposite ways have a negative cosine (no abs).",
+                lambda a, b: abs(float(_np(a) @ _np(b) / np.linalg.norm(_np(a)) / np.linalg.norm(_np(b)))),
+            ),
+            Mistake(
                 "that is the distance between the points, not the cosine of the angle between them.",
                 lambda a, b: float(np.linalg.norm(_np(a) - _np(b))),
             ),
@@ -283,6 +292,11 @@ register(
             Mistake(
                 "best first: sort by similarity from largest to smallest (`np.argsort(-scores)`).",
                 lambda v, w, q, k: _rank(-_cosines(v, _np(v)[w.index(q)]), w, k, [w.index(q)]),
+            ),
+            Mistake(
+                "these are the k best, but the worst of them first: list them best first (`np.argsort(-scores)`, "
+                "or reverse the end of an ascending sort).",
+                lambda v, w, q, k: _rank(_cosines(v, _np(v)[w.index(q)]), w, k, [w.index(q)])[::-1],
             ),
             Mistake(
                 "return k words: after leaving out the query there are still k to give.",

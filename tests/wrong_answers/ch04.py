@@ -235,6 +235,67 @@ def _pca_transposed(X, n_components):
     return (centred @ _svd(centred)[2][:n_components].T).T
 
 
+# --- more mistakes a reviewer tried ---------------------------------------------------------------------------
+
+
+def _lookup_sorted_ids(ids, W_E):
+    flat = _ids(ids).reshape(-1).sort().values  # sorting the ids loses their order
+    return W_E[flat].reshape(*_ids(ids).shape, W_E.shape[1])
+
+
+def _lookup_unique_ids(ids, W_E):
+    return W_E[_ids(ids).unique()]  # a repeated id must give its row again
+
+
+def _matmul_classes_from_d(ids, W_E):
+    return torch.nn.functional.one_hot(_ids(ids).long(), W_E.shape[1]).float() @ W_E  # d classes, not vocab_size
+
+
+def _cosine_counts_as_lengths(a, b):
+    return float(_f(a) @ _f(b) / (len(a) * len(b)))
+
+
+def _cosine_abs(a, b):
+    return abs(float(_f(a) @ _f(b) / np.linalg.norm(_f(a)) / np.linalg.norm(_f(b))))
+
+
+def _cosine_pearson(a, b):
+    return float(np.corrcoef(_f(a), _f(b))[0, 1])  # a correlation centres the vectors first
+
+
+def _neighbours_ascending_tail(vectors, words, query, k):
+    scores = _unit(vectors) @ _unit(vectors)[words.index(query)]
+    return [words[i] for i in np.argsort(scores)[-k - 1 : -1]]  # the right k, worst of them first
+
+
+def _neighbours_only_query_normalised(vectors, words, query, k):
+    scores = _f(vectors) @ _unit(vectors)[words.index(query)]
+    return [words[i] for i in np.argsort(-scores)[1 : k + 1]]  # drops the first, assuming it is the query
+
+
+def _analogy_neighbours_of_b(vectors, words, a, b, c, k):
+    unit = _unit(vectors)
+    scores = unit @ unit[words.index(b)]
+    scores[[words.index(a), words.index(b), words.index(c)]] = -np.inf
+    return [words[i] for i in np.argsort(-scores)[:k]]
+
+
+def _analogy_minus_c(vectors, words, a, b, c, k):
+    unit = _unit(vectors)
+    rows = [words.index(a), words.index(b), words.index(c)]
+    scores = unit @ (unit[rows[1]] - unit[rows[0]] - unit[rows[2]])
+    scores[rows] = -np.inf
+    return [words[i] for i in np.argsort(-scores)[:k]]
+
+
+def _pca_directions_only(X, n_components):
+    return _svd(_f(X) - _f(X).mean(axis=0))[2][:n_components]  # the directions, not the points on them
+
+
+def _pca_uncentred_points_on_centred_directions(X, n_components):
+    return _f(X) @ _svd(_f(X) - _f(X).mean(axis=0))[2][:n_components].T
+
+
 WRONG_ANSWERS = {
     "ch04.embed_lookup": [
         (_lookup_columns, "ROW per token"),
@@ -243,6 +304,8 @@ WRONG_ANSWERS = {
         (_lookup_from_one, "off by one"),
         (_lookup_scaled, "sqrt(d)"),
         (_lookup_loop_1d, "raised"),
+        (_lookup_sorted_ids, "differ"),
+        (_lookup_unique_ids, "the shape is"),
     ],
     "ch04.one_hot_matmul": [
         (_matmul_transposed, "not by its transpose"),
@@ -251,6 +314,7 @@ WRONG_ANSWERS = {
         (_matmul_integer_one_hots, "raised RuntimeError"),
         (_matmul_sized_by_largest_id, "raised RuntimeError"),
         (_matmul_from_one, "raised RuntimeError"),
+        (_matmul_classes_from_d, "raised RuntimeError"),
     ],
     "ch04.cosine_similarity": [
         (_cosine_dot, "plain dot product"),
@@ -260,6 +324,9 @@ WRONG_ANSWERS = {
         (_cosine_angle, "no arccos"),
         (_cosine_distance, "cosine DISTANCE"),
         (_euclidean, "distance between the points"),
+        (_cosine_counts_as_lengths, "np.linalg.norm(a)"),
+        (_cosine_abs, "keep the sign"),
+        (_cosine_pearson, "expected 0.96, got -1"),
     ],
     "ch04.nearest_neighbours": [
         (_neighbours_with_query, "leave the query itself out"),
@@ -269,6 +336,8 @@ WRONG_ANSWERS = {
         (_neighbours_one_short, "return k words"),
         (_neighbours_indices, "list of words (strings)"),
         (_neighbours_with_scores, "list of words (strings)"),
+        (_neighbours_ascending_tail, "worst of them first"),
+        (_neighbours_only_query_normalised, "expected"),
     ],
     "ch04.analogy": [
         (_analogy_reversed, "wrong way round"),
@@ -276,6 +345,8 @@ WRONG_ANSWERS = {
         (_analogy_unnormalised, "length 1 before adding"),
         (_analogy_by_dot, "not by the plain dot product"),
         (_analogy_excluding_only_c, "all three question words"),
+        (_analogy_neighbours_of_b, "expected"),
+        (_analogy_minus_c, "expected"),
     ],
     "ch04.pca_project": [
         (_pca_uncentred, "subtract the mean point"),
@@ -285,5 +356,7 @@ WRONG_ANSWERS = {
         (_pca_row_means, "not of each row"),
         (_pca_standardised, "only centre"),
         (_pca_transposed, "(points, components)"),
+        (_pca_directions_only, "(points, components)"),
+        (_pca_uncentred_points_on_centred_directions, "differ"),
     ],
 }
