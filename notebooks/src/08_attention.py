@@ -408,6 +408,9 @@ print(
 )
 assert attention_weights_per_layer == 603_979_776
 assert attention_weights_per_layer * n_layer_gpt3 == 57_982_058_496
+share_of_gpt3 = attention_weights_per_layer * n_layer_gpt3 / 175e9  # GPT-3 has 175 billion weights in all
+print(f"that is {share_of_gpt3:.2f} of GPT-3's 175 billion weights")
+assert 0.32 < share_of_gpt3 < 0.34
 
 # %% [markdown]
 # 603,979,776 per layer, and 57,982,058,496 in GPT-3's 96 layers: about a third of its 175 billion weights.
