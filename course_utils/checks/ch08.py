@@ -235,6 +235,14 @@ register(
 
 
 def _weights_compare(got: Any, want: Any) -> str | None:
+    if isinstance(got, torch.Tensor) and got.shape == want.shape and not torch.isfinite(got).all():
+        allowed_rows = want.abs().sum(dim=-1, keepdim=True).expand_as(want) > 0  # rows with an allowed key
+        if (~torch.isfinite(got) & allowed_rows).any():
+            return (
+                "your weights hold nan or inf in a row that has allowed keys: exp of a large score overflows "
+                "float32 (exp(89) is already inf, and inf / inf is nan). Subtract each row's largest score before "
+                "exp, as torch.softmax does for you"
+            )
     if isinstance(got, torch.Tensor) and torch.isnan(got).any():
         return (
             "your weights hold nan: a row whose keys are all masked is a softmax of only -inf, which is 0 / 0. "
@@ -262,6 +270,13 @@ def _weights_cases() -> list[Case]:
         Case(
             "scores (2, 3) where the second query has every key masked (its weights must be zeros, not nan)",
             (_random(g, 2, 3), some_rows_blocked),
+        ),
+        Case(
+            "large scores (2, 4), up to 120, as unscaled scores of wide heads can be",
+            (
+                torch.tensor([[120.0, 100.0, -5.0, 3.0], [90.0, 95.0, 0.0, 80.0]]),
+                torch.tensor([True, True, True, False]),
+            ),
         ),
     ]
 

@@ -40,6 +40,23 @@ def scores_with_dot_t(q, k):
     return q @ k.T / math.sqrt(q.shape[-1])  # .T reverses every dimension of a batched k: a crash
 
 
+def scores_scaled_in_place(q, k):
+    q /= math.sqrt(q.shape[-1])  # changes the caller's queries
+    return q @ k.transpose(-2, -1)
+
+
+def scores_queries_transposed(q, k):
+    return q.transpose(-2, -1) @ k / math.sqrt(q.shape[-1])  # (d, d), not (T_q, T_k)
+
+
+def scores_softmaxed(q, k):
+    return torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)  # weights, one step too far
+
+
+def scores_over_sqrt_queries(q, k):
+    return q @ k.transpose(-2, -1) / math.sqrt(q.shape[-2])  # the number of queries, not their width
+
+
 # ch08.causal_mask
 
 
@@ -65,6 +82,28 @@ def mask_nothing(T):
 
 def mask_diagonal_only(T):
     return torch.eye(T, dtype=torch.bool)
+
+
+def mask_int(T):
+    return torch.tril(torch.ones(T, T, dtype=torch.int64))
+
+
+def mask_one_step_ahead(T):
+    return torch.ones(T, T, dtype=torch.bool).tril(1)
+
+
+def mask_with_batch_dim(T):
+    return torch.tril(torch.ones(1, T, T, dtype=torch.bool))
+
+
+def mask_numpy(T):
+    import numpy as np
+
+    return np.tril(np.ones((T, T), dtype=bool))
+
+
+def mask_fixed_size(T):
+    return torch.tril(torch.ones(4, 4, dtype=torch.bool))  # the T of the example, not the argument
 
 
 # ch08.attention_weights
@@ -112,6 +151,34 @@ def weights_inverted(scores, mask=None):
     if mask is not None:
         scores = scores.masked_fill(mask, float("-inf"))
     return torch.softmax(scores, dim=-1).nan_to_num(0.0)
+
+
+def weights_no_max_subtracted(scores, mask=None):
+    exps = torch.exp(scores)  # exp(120) overflows float32 to inf, and inf / inf is nan
+    if mask is not None:
+        exps = exps * mask
+    totals = exps.sum(dim=-1, keepdim=True)
+    return exps / torch.where(totals > 0, totals, torch.ones_like(totals))
+
+
+def weights_large_negative(scores, mask=None):
+    if mask is not None:
+        scores = scores.masked_fill(~mask, -1e9)  # a row with every key masked comes out uniform, not zeros
+    return torch.softmax(scores, dim=-1)
+
+
+def weights_renormalised_after(scores, mask=None):
+    weights = torch.softmax(scores, dim=-1)
+    if mask is None:
+        return weights
+    weights = weights * mask
+    return weights / weights.sum(dim=-1, keepdim=True)  # 0 / 0 on a row with every key masked
+
+
+def weights_first_axis(scores, mask=None):
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, dim=0).nan_to_num(0.0)
 
 
 # ch08.single_head_attention: each differs from the right answer in one step
@@ -175,6 +242,24 @@ def single_modifies_x(x, w_q, w_k, w_v):
     return out
 
 
+def single_mask_from_shape_1(x, w_q, w_k, w_v):
+    return _single(x, w_q, w_k, w_v, allowed=_tril(x.shape[1]))  # x.shape[1] is C when x is (T, C)
+
+
+def single_values_from_queries(x, w_q, w_k, w_v):
+    return _single(x, w_q, w_k, w_v, values=lambda x, w_k: x @ w_q)
+
+
+def single_values_are_x(x, w_q, w_k, w_v):
+    return _single(x, w_q, w_k, w_v, values=lambda x, w_k: x)  # no value map: width C, not d_head
+
+
+def single_returns_weights(x, w_q, w_k, w_v):
+    q, k = x @ w_q, x @ w_k
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    return torch.softmax(scores.masked_fill(~_tril(x.shape[-2]), float("-inf")), dim=-1)  # forgot @ v
+
+
 # ch08.multi_head_attention: the GPT-2 recipe with one step changed
 
 
@@ -227,6 +312,35 @@ def multi_strict_mask(x, w_q, w_k, w_v, w_o, n_head):
     return _multi(x, w_q, w_k, w_v, w_o, n_head, allowed=torch.ones(T, T, dtype=torch.bool).tril(-1))
 
 
+def multi_split_strided(x, w_q, w_k, w_v, w_o, n_head):
+    B, T, C = x.shape
+    d_head = C // n_head
+    q, k, v = (
+        (x @ w).view(B, T, d_head, n_head).permute(0, 3, 1, 2) for w in (w_q, w_k, w_v)
+    )  # head h gets every n_head-th number, not a block of d_head
+    weights = torch.softmax((q @ k.transpose(-2, -1) / math.sqrt(d_head)).masked_fill(~_tril(T), float("-inf")), -1)
+    return (weights @ v).transpose(1, 2).reshape(B, T, C) @ w_o
+
+
+def multi_output_projection_transposed(x, w_q, w_k, w_v, w_o, n_head):
+    return _multi(x, w_q, w_k, w_v, w_o.T, n_head)
+
+
+def multi_scaled_by_sqrt_n_head(x, w_q, w_k, w_v, w_o, n_head):
+    return _multi(x, w_q, w_k, w_v, w_o, n_head, scale=math.sqrt(n_head))
+
+
+def multi_one_wide_head(x, w_q, w_k, w_v, w_o, n_head):
+    return _multi(x, w_q, w_k, w_v, w_o, 1)  # n_head ignored
+
+
+def multi_merge_with_view(x, w_q, w_k, w_v, w_o, n_head):
+    B, T, C = x.shape
+    q, k, v = ((x @ w).view(B, T, n_head, C // n_head).transpose(1, 2) for w in (w_q, w_k, w_v))
+    weights = torch.softmax((q @ k.transpose(-2, -1) / math.sqrt(C // n_head)).masked_fill(~_tril(T), -math.inf), -1)
+    return (weights @ v).transpose(1, 2).view(B, T, C) @ w_o  # view of a transposed tensor: a crash
+
+
 # ch08.cross_attention
 
 
@@ -261,6 +375,20 @@ def cross_unscaled(x, context, w_q, w_k, w_v):
     return _cross(x, context, w_q, w_k, w_v, scale=1.0)
 
 
+def cross_values_from_x(x, context, w_q, w_k, w_v):
+    q, k, v = x @ w_q, context @ w_k, x @ w_v
+    return torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1) @ v
+
+
+def cross_scaled_by_width(x, context, w_q, w_k, w_v):
+    return _cross(x, context, w_q, w_k, w_v, scale=math.sqrt(x.shape[-1]))  # C, not d_head
+
+
+def cross_no_value_map(x, context, w_q, w_k, w_v):
+    q, k = x @ w_q, context @ w_k
+    return torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1) @ context
+
+
 WRONG_ANSWERS = {
     "ch08.attention_scores": [
         (scores_unscaled, "not scaled"),
@@ -270,6 +398,10 @@ WRONG_ANSWERS = {
         (scores_over_sqrt_tokens, "number of keys"),
         (scores_elementwise, "every query with every key"),
         (scores_with_dot_t, "transpose(-2, -1)"),
+        (scores_scaled_in_place, "in place"),
+        (scores_queries_transposed, "the shape is (3, 3), expected (4, 4)"),
+        (scores_softmaxed, "expected 2.33665, got 0.00134474"),
+        (scores_over_sqrt_queries, "math.sqrt(d), where d = q.shape[-1]"),
     ],
     "ch08.causal_mask": [
         (mask_upper, "allows the future"),
@@ -278,6 +410,11 @@ WRONG_ANSWERS = {
         (mask_float, "torch.bool"),
         (mask_nothing, "nothing is masked"),
         (mask_diagonal_only, "only the diagonal"),
+        (mask_int, "torch.bool"),
+        (mask_one_step_ahead, "index (0, 1)"),
+        (mask_with_batch_dim, "the shape is (1, 4, 4)"),
+        (mask_numpy, "got ndarray"),
+        (mask_fixed_size, "on T = 7, the shape is (4, 4)"),
     ],
     "ch08.attention_weights": [
         (weights_nan_rows, "not nan"),
@@ -288,6 +425,10 @@ WRONG_ANSWERS = {
         (weights_forgets_none, "raised TypeError"),
         (weights_in_place, "in place"),
         (weights_inverted, "other way round"),
+        (weights_no_max_subtracted, "overflows"),
+        (weights_large_negative, "must be zeros, not nan"),
+        (weights_renormalised_after, "your weights hold nan"),
+        (weights_first_axis, "differ"),
     ],
     "ch08.single_head_attention": [
         (single_no_mask, "sees the future"),
@@ -300,6 +441,10 @@ WRONG_ANSWERS = {
         (single_masked_to_zero, "exp(0) = 1"),
         (single_sums_keys, "not of the keys"),
         (single_modifies_x, "in place"),
+        (single_mask_from_shape_1, "raised RuntimeError"),
+        (single_values_from_queries, "values differ"),
+        (single_values_are_x, "expected (2, 1, 4)"),
+        (single_returns_weights, "the shape is (2, 1, 1)"),
     ],
     "ch08.multi_head_attention": [
         (multi_scaled_by_sqrt_c, "did you scale by sqrt(d_head)"),
@@ -310,6 +455,11 @@ WRONG_ANSWERS = {
         (multi_no_mask, "sees the future"),
         (multi_query_axis, "query axis"),
         (multi_strict_mask, "diagonal"),
+        (multi_split_strided, "values differ"),
+        (multi_output_projection_transposed, "values differ"),
+        (multi_scaled_by_sqrt_n_head, "values differ"),
+        (multi_one_wide_head, "values differ"),
+        (multi_merge_with_view, "Use .reshape"),
     ],
     "ch08.cross_attention": [
         (cross_causal, "no causal mask"),
@@ -317,5 +467,8 @@ WRONG_ANSWERS = {
         (cross_swapped, "wrong way round"),
         (cross_query_axis, "query axis"),
         (cross_unscaled, "not scaled"),
+        (cross_values_from_x, "raised RuntimeError"),
+        (cross_scaled_by_width, "values differ"),
+        (cross_no_value_map, "expected (2, 3, 4)"),
     ],
 }
