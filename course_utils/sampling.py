@@ -119,16 +119,16 @@ def check_generator(generator: torch.Generator) -> None:
     validate.generator(generator, "generator")
 
 
-def check_top_k(k: int) -> None:
+def check_top_k(k: int, name: str = "k") -> None:
     """Raise a TypeError unless ``k`` is a whole number, a ValueError unless it is at least 1 (a k at least the
-    vocabulary size keeps every token)."""
-    validate.whole_number(k, "k", minimum=1, hint="(A k at least the vocabulary size keeps every token.)")
+    vocabulary size keeps every token). ``name`` is the parameter's name in the message."""
+    validate.whole_number(k, name, minimum=1, hint="(A k at least the vocabulary size keeps every token.)")
 
 
-def check_top_p(p: float) -> None:
+def check_top_p(p: float, name: str = "p") -> None:
     """Raise a TypeError unless ``p`` is a number, a ValueError unless 0 < p <= 1 (1 keeps every token that has
-    a chance)."""
-    validate.real_number(p, "p", above=0.0, maximum=1.0, hint="(p = 1 keeps every token that has a chance.)")
+    a chance). ``name`` is the parameter's name in the message."""
+    validate.real_number(p, name, above=0.0, maximum=1.0, hint="(p = 1 keeps every token that has a chance.)")
 
 
 def check_targets(logits: torch.Tensor, targets: torch.Tensor) -> None:
@@ -262,6 +262,10 @@ def next_token_distribution(
     ``top_k`` largest, then to the nucleus of probability ``top_p`` (each if given), then softmax. Temperature 0
     is a one-hot at the largest logit, as :func:`softmax_with_temperature` gives."""
     check_temperature(temperature)
+    if top_k is not None:
+        check_top_k(top_k, "top_k")  # named as the caller wrote it, before top_k_filter would call it k
+    if top_p is not None:
+        check_top_p(top_p, "top_p")
     if temperature == 0:
         return softmax_with_temperature(logits, 0)
     logits = logits / temperature  # as GPT generate loops do; an overflow to inf is refused by check_logits

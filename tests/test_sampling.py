@@ -226,7 +226,12 @@ def test_cross_entropy_is_finite_on_extreme_logits_and_ln_v_for_a_uniform_guess(
         (lambda: cross_entropy(torch.zeros(2, 3), torch.tensor([0, 3])), ValueError, "from 0 to 2"),
         (lambda: cross_entropy(torch.zeros(2, 3), torch.tensor([0.0, 1.0])), TypeError, "whole-number"),
         (lambda: cross_entropy(torch.zeros(2, 3), torch.tensor([0, 1, 2])), ValueError, "without its last"),
-        (lambda: next_token_distribution(torch.zeros(3), 1.0, top_k=0), ValueError, "at least 1"),
+        (
+            lambda: next_token_distribution(torch.zeros(3), 1.0, top_k=0),
+            ValueError,
+            "top_k must be a whole number of at least 1",
+        ),
+        (lambda: next_token_distribution(torch.zeros(3), 1.0, top_p=0.0), ValueError, "top_p must be a finite number"),
         (lambda: sample_next_token(torch.zeros(1, 3), 1.0, None, None, top_p=2.0), ValueError, "at most 1"),
     ],
 )
