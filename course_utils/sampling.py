@@ -10,8 +10,6 @@ number of leading (batch) dimensions.
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 import torch.nn.functional as F
 
@@ -82,12 +80,7 @@ def sample_next_token(
 def check_logits(logits: torch.Tensor, dim: int = -1) -> None:
     """Raise a clear error unless ``logits`` is a float tensor of scores that softmax can turn into
     probabilities along ``dim``: no nan, no +inf, and in every row at least one score above -inf."""
-    if not isinstance(logits, torch.Tensor):
-        raise TypeError(
-            f"logits must be a torch tensor, got {type(logits).__name__}: wrap it with torch.tensor([...])."
-        )
-    if not logits.dtype.is_floating_point:
-        raise TypeError(f"logits must hold floats, got dtype {logits.dtype}: convert with logits.float().")
+    validate.float_tensor(logits, "logits")
     if logits.ndim == 0 or logits.shape[dim] == 0:
         raise ValueError(f"logits must have at least one score along dimension {dim}, got shape {tuple(logits.shape)}.")
     if bool(torch.isnan(logits).any()) or bool(torch.isposinf(logits).any()):
@@ -105,10 +98,7 @@ def check_logits(logits: torch.Tensor, dim: int = -1) -> None:
 def check_probabilities(probs: torch.Tensor) -> None:
     """Raise a clear error unless every row of ``probs`` (..., V) is a probability distribution: numbers of
     at least 0 that add up to 1 (to within 0.001)."""
-    if not isinstance(probs, torch.Tensor) or not probs.dtype.is_floating_point:
-        raise TypeError(
-            f"probs must be a float tensor of probabilities, got {getattr(probs, 'dtype', type(probs).__name__)}."
-        )
+    validate.float_tensor(probs, "probs", hint="Pass probabilities, such as softmax(logits).")
     if probs.ndim == 0 or probs.shape[-1] == 0:
         raise ValueError(f"probs must have at least one probability per row, got shape {tuple(probs.shape)}.")
     if bool(torch.isnan(probs).any()) or bool((probs < 0).any()):
@@ -126,29 +116,19 @@ def check_probabilities(probs: torch.Tensor) -> None:
 def check_generator(generator: torch.Generator) -> None:
     """Raise a clear error unless ``generator`` is a CPU ``torch.Generator`` (the same seed then draws the same
     numbers on any machine)."""
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"generator must be a torch.Generator, got {type(generator).__name__}: make one with "
-            f"torch.Generator().manual_seed(seed) or course_utils.cpu_generator(seed)."
-        )
-    if generator.device.type != "cpu":
-        raise ValueError(
-            "generator must be a CPU generator (torch.Generator().manual_seed(seed)), so draws match everywhere."
-        )
+    validate.generator(generator, "generator")
 
 
-def check_top_k(k: int) -> None:
-    """Raise a ValueError unless ``k`` is a whole number of at least 1 (k at least the vocabulary keeps all)."""
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(
-            f"k must be a whole number of at least 1 (a k at least the vocabulary size keeps every token), got {k!r}."
-        )
+def check_top_k(k: int, name: str = "k") -> None:
+    """Raise a TypeError unless ``k`` is a whole number, a ValueError unless it is at least 1 (a k at least the
+    vocabulary size keeps every token). ``name`` is the parameter's name in the message."""
+    validate.whole_number(k, name, minimum=1, hint="(A k at least the vocabulary size keeps every token.)")
 
 
-def check_top_p(p: float) -> None:
-    """Raise a ValueError unless ``p`` is a number with 0 < p <= 1 (1 keeps every token that has a chance)."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 < p <= 1:
-        raise ValueError(f"p must be a number above 0 and at most 1 (1 keeps every token), got {p!r}.")
+def check_top_p(p: float, name: str = "p") -> None:
+    """Raise a TypeError unless ``p`` is a number, a ValueError unless 0 < p <= 1 (1 keeps every token that has
+    a chance). ``name`` is the parameter's name in the message."""
+    validate.real_number(p, name, above=0.0, maximum=1.0, hint="(p = 1 keeps every token that has a chance.)")
 
 
 def check_targets(logits: torch.Tensor, targets: torch.Tensor) -> None:
@@ -282,6 +262,10 @@ def next_token_distribution(
     ``top_k`` largest, then to the nucleus of probability ``top_p`` (each if given), then softmax. Temperature 0
     is a one-hot at the largest logit, as :func:`softmax_with_temperature` gives."""
     check_temperature(temperature)
+    if top_k is not None:
+        check_top_k(top_k, "top_k")  # named as the caller wrote it, before top_k_filter would call it k
+    if top_p is not None:
+        check_top_p(top_p, "top_p")
     if temperature == 0:
         return softmax_with_temperature(logits, 0)
     logits = logits / temperature  # as GPT generate loops do; an overflow to inf is refused by check_logits

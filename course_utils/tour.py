@@ -431,7 +431,7 @@ def steps_html(steps: Sequence[Step], max_height_px: int = 420) -> str:
         if step.chosen_rank > len(step.top):
             cells.append(
                 f"<span style='border:2px solid #d62728;padding:0 3px;font-family:monospace;white-space:pre'>"
-                f"{html.escape(visible_token(step.chosen_text))} <small>{step.chosen_probability:.1%}, "
+                f"{html.escape(visible_token(step.chosen_text))} <small>{_small_share(step.chosen_probability)}, "
                 f"rank {step.chosen_rank}</small></span>"
             )
         rows.append(
@@ -505,6 +505,13 @@ TOP_K_CHOICES = ("all", 1, 2, 3, 5, 10, 20, 50, 100, 1000)
 """The top-k values :func:`sampling_widget` offers; "all" keeps every token (no top-k)."""
 
 
+def _small_share(probability: float) -> str:
+    """A drawn token's probability as a percentage that is never shown as 0% (it was drawn, so it had a chance)."""
+    if probability >= 0.001:
+        return f"{probability:.1%}"
+    return f"{probability:.2%}" if probability >= 0.0001 else "< 0.01%"
+
+
 def sampling_widget(
     tour: TourModel,
     prompt: str,
@@ -524,11 +531,11 @@ def sampling_widget(
     encode_prompt(tour, prompt)  # an unknown token is reported now, not at the first move of a control
     check_temperature(temperature)
     if top_k is not None:
-        check_top_k(top_k)
+        check_top_k(top_k, "top_k")
         if top_k not in TOP_K_CHOICES:
             raise ValueError(f"top_k must be None or one of {TOP_K_CHOICES[1:]}, got {top_k!r}.")
     if top_p is not None:
-        check_top_p(top_p)
+        check_top_p(top_p, "top_p")
     if not isinstance(n_tokens, int) or n_tokens < 1:
         raise ValueError(f"n_tokens must be a whole number of at least 1, got {n_tokens!r}.")
     label_width = {"description_width": "initial"}
@@ -573,7 +580,7 @@ def sampling_widget(
             chart.clear_output(wait=True)
             title = (
                 f"step {step_slider.value}: drew {_label(step.chosen_text)} "
-                f"({step.chosen_probability:.0%}; {step.kept:,} tokens had a chance)"
+                f"({_small_share(step.chosen_probability)}; {step.kept:,} tokens had a chance)"
             )
             bars = list(step.top)
             if step.chosen_rank > len(bars):  # drawn from the tail: show it below the likeliest ones

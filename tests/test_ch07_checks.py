@@ -38,6 +38,17 @@ def test_temperature_in_other_words():
 
     assert _passes("ch07.softmax_with_temperature", with_where)
 
+    def as_a_power_of_the_probabilities(logits, temperature):  # softmax(z / T) is p ** (1 / T), renormalised
+        if temperature < 0:
+            raise ValueError("a temperature below 0")
+        if temperature == 0:
+            return F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)
+        scaled_log_probs = torch.log_softmax(logits.double(), dim=-1) / temperature  # log(p ** (1 / T))
+        powered = torch.exp(scaled_log_probs - scaled_log_probs.amax(dim=-1, keepdim=True))
+        return (powered / powered.sum(dim=-1, keepdim=True)).to(logits.dtype)
+
+    assert _passes("ch07.softmax_with_temperature", as_a_power_of_the_probabilities)
+
 
 def _inverse_cdf(probs, generator):
     rows = probs.reshape(-1, probs.shape[-1])
@@ -56,7 +67,26 @@ def _numpy_ids(probs, generator):
     return torch.multinomial(rows, 1, generator=generator)[:, 0].reshape(probs.shape[:-1]).numpy()
 
 
-@pytest.mark.parametrize("right", [_inverse_cdf, _gumbel_max])
+def _exponential_race(probs, generator):
+    waits = -torch.log(torch.rand(probs.shape, generator=generator, dtype=torch.float64))  # exponential, rate 1
+    return torch.argmin(waits / probs.double(), dim=-1)  # a token of probability 0 waits forever
+
+
+def _python_loop(probs, generator):
+    rows = probs.reshape(-1, probs.shape[-1]).double()
+    drawn = []
+    for row in rows:
+        uniform, total, pick = torch.rand((), generator=generator, dtype=torch.float64).item(), 0.0, len(row) - 1
+        for token, probability in enumerate(row.tolist()):
+            total += probability
+            if uniform < total:
+                pick = token
+                break
+        drawn.append(pick)
+    return torch.tensor(drawn, dtype=torch.long).reshape(probs.shape[:-1])
+
+
+@pytest.mark.parametrize("right", [_inverse_cdf, _gumbel_max, _exponential_race, _python_loop])
 def test_sample_accepts_other_right_ways_to_draw(right):
     assert _passes("ch07.sample", right)
 
@@ -118,6 +148,17 @@ def test_top_p_in_other_words():
         return out.reshape(logits.shape)
 
     assert _passes("ch07.top_p_filter", with_a_loop)
+
+    def with_a_shifted_mask(logits, p):  # drop where the sum with the token passes p, shifted one place right
+        if not 0 < p <= 1:
+            raise ValueError("p outside (0, 1]")
+        sorted_logits, order = torch.sort(logits.double(), dim=-1, descending=True, stable=True)
+        remove = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1) > p
+        remove[..., 1:] = remove[..., :-1].clone()
+        remove[..., 0] = False
+        return logits.masked_fill(remove.gather(-1, torch.argsort(order, dim=-1)), float("-inf"))
+
+    assert _passes("ch07.top_p_filter", with_a_shifted_mask)
 
 
 def test_cross_entropy_in_other_words():

@@ -590,6 +590,17 @@ def _top_p_by_rule(
     return logits.masked_fill(~kept, fill)
 
 
+def _first_and_sum_within(p: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The rule ``cumsum <= p`` with the likeliest token always kept: it still drops the token crossing p."""
+
+    def keep(cumulative: torch.Tensor, probs: torch.Tensor) -> torch.Tensor:
+        kept = cumulative <= p
+        kept[..., 0] = True
+        return kept
+
+    return keep
+
+
 def _crossing_kept(p: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     return lambda cumulative, probs: cumulative - probs < p
 
@@ -614,6 +625,12 @@ register(
                     "keep the token that carries the sum past p: a token stays if the probability *before* it is below "
                     "p (`cumsum - probs < p`), not if the sum *with* it is. Otherwise a tiny p keeps nothing.",
                     lambda logits, p: _top_p_by_rule(logits, p, lambda cumulative, probs: cumulative <= p),
+                ),
+                Mistake(
+                    "keep the token that carries the sum past p: keeping the first token and then every token while "
+                    "the sum *with* it is at most p (`cumsum <= p`) still drops the one that crosses p. A token stays "
+                    "if the probability *before* it is below p (`cumsum - probs < p`).",
+                    lambda logits, p: _top_p_by_rule(logits, p, _first_and_sum_within(p)),
                 ),
                 Mistake(
                     "set the dropped logits to -inf, not 0: a logit of 0 still has a chance after softmax.",

@@ -73,7 +73,7 @@ print(f"{len(logits):,} logits, from {logits.min():.2f} to {logits.max():.2f}")
 top_scores, top_ids = torch.topk(logits, 5)
 for score, token_id in zip(top_scores, top_ids, strict=True):
     print(f"  {vocab.token_text(int(token_id))!r:>10}  {score:6.2f}")
-assert len(logits) == len(vocab) and logits.min() < 0 < logits.max()
+assert len(logits) == len(vocab) == 19_378 and logits.min() < 0 < logits.max()
 assert (logits < 0).float().mean() > 0.5  # negative for most tokens
 
 # %% [markdown]
@@ -244,8 +244,9 @@ assert 5 < at_one < 6 < 8.5 < at_two < uniform_entropy
 assert 200 < math.exp(at_one) < 300 and 3_000 < math.exp(at_two) < len(vocab)
 
 # %% [markdown]
-# At $T = 1$ the model chooses among the equivalent of about 250 tokens; at $T = 2$ among several thousand,
-# almost the whole vocabulary. The same effect in bars, on the tokens that were likeliest at $T = 1$:
+# At $T = 1$ the model chooses among the equivalent of about 250 tokens; at $T = 2$ among several thousand, a
+# large part of the vocabulary (a uniform guess would be all 19,378). The same effect in bars, on the tokens
+# that were likeliest at $T = 1$:
 
 # %%
 use_course_style()
@@ -493,6 +494,7 @@ assert round(math.log(50_257), 2) == 10.82 and round(math.log(len(vocab)), 2) ==
 _, heldout_text = shakespeare_split()
 heldout_ids = torch.tensor(vocab.encode(heldout_text[: scaled(full=400_000, fast=40_000)]))
 context = tour.model.config.context
+assert context == 128  # the windows of 129 tokens the text above speaks of
 n_windows = scaled(full=64, fast=8)
 starts = torch.randint(0, len(heldout_ids) - context - 1, (n_windows,), generator=torch.Generator().manual_seed(0))
 inputs = torch.stack([heldout_ids[s : s + context] for s in starts])  # (windows, 128)
