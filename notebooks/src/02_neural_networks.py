@@ -267,7 +267,7 @@ print("matmul_by_hand agrees with numpy's @")
 # neurons 1 and 2, the three weights into the leaf score, the middle values -26.6 and -47.1, and the
 # scores 0.8 (leaf) and 0.2 (flower). Its figure is not at hand, so the remaining weights (the blue and
 # volume weights of middle neurons 1 and 2, and the three weights into the flower score) are ours, chosen
-# so that the arithmetic lands on those same values.
+# so that the arithmetic lands on those values (within rounding: the flower score comes out 0.19).
 
 # %%
 paper_weights1 = np.array(
