@@ -512,18 +512,22 @@ def _backward_pass(
     backward_through: str = "w2.T",
     transpose_w1_grad: bool = False,
     bias1_grad: str = "after mask",
+    forward_relu: bool = True,
+    hidden_path_subtracts_label: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The backward pass with one link of the chain changed: each keyword is one way to get a link wrong."""
     hidden_sum = w1 @ x + b1
-    hidden = np.maximum(hidden_sum, 0)
+    hidden = np.maximum(hidden_sum, 0) if forward_relu else hidden_sum
     scores = w2 @ hidden + b2
-    d_scores = solutions.softmax(scores)
+    probabilities = solutions.softmax(scores)
+    d_scores = probabilities.copy()
     if subtract_label:
         d_scores[label] -= 1
     d_scores = error_sign * d_scores
     seen = hidden if second_input == "hidden" else hidden_sum
     d_w2 = np.outer(seen, d_scores) if transpose_w2_grad else np.outer(d_scores, seen)
-    d_hidden = w2.T @ d_scores if backward_through == "w2.T" else w2 @ d_scores
+    sent_back = d_scores if hidden_path_subtracts_label else error_sign * probabilities
+    d_hidden = w2.T @ sent_back if backward_through == "w2.T" else w2 @ sent_back
     if relu_mask == "sum":
         d_hidden_sum = d_hidden * (hidden_sum > 0)
     elif relu_mask == "relu of gradient":
@@ -584,6 +588,16 @@ _BACKPROP_MISTAKES = [
         "bias1 is added before ReLU, so its gradient is d_hidden_sum, after the ReLU mask, not d_hidden.",
         _wrong_backward(bias1_grad="before mask"),
     ),
+    Mistake(
+        "the forward pass left ReLU out: hidden = relu(hidden_sum), and d_weights2 multiplies that `hidden`, "
+        "zeros where the sum was negative.",
+        _wrong_backward(forward_relu=False),
+    ),
+    Mistake(
+        "the first layer's gradients went back from softmax(scores) without the 1 subtracted at the label: "
+        "d_hidden = weights2.T @ d_scores, the same d_scores (probabilities minus one-hot) as the output layer's.",
+        _wrong_backward(hidden_path_subtracts_label=False),
+    ),
 ]
 _BACKPROP_HINT = (
     "Walk back one link at a time: d_scores = softmax(scores) with 1 subtracted at the label; "
@@ -639,6 +653,7 @@ def _wrong_loop(
     shuffle: str = "every epoch",
     drop_last: bool = False,
     separate_orders: bool = False,
+    targets_unshuffled: bool = False,
     epoch_loss: str = "mean",
     per_step: bool = False,
     epoch_offset: int = 0,
@@ -655,6 +670,8 @@ def _wrong_loop(
             elif shuffle == "never":
                 order = torch.arange(count)
             target_order = torch.randperm(count, generator=generator) if separate_orders else order
+            if targets_unshuffled:
+                target_order = torch.arange(count)
             last_start = count - batch_size + 1 if drop_last else count
             step_losses, sizes = [], []
             for start in range(0, last_start, batch_size):
@@ -667,6 +684,9 @@ def _wrong_loop(
                 losses.append(sum(step_losses))
             elif epoch_loss == "last":
                 losses.append(step_losses[-1])
+            elif epoch_loss == "after the epoch":
+                with torch.no_grad():
+                    losses.append(float(loss_fn(model(inputs), targets)))
             elif epoch_loss == "weighted":
                 losses.append(sum(loss * size for loss, size in zip(step_losses, sizes, strict=True)) / count)
             else:
@@ -691,6 +711,16 @@ _LOOP_MISTAKES = [
         "inputs and targets must be shuffled by the same order, or each input gets another example's target: "
         "index both with the same `chosen` positions.",
         _wrong_loop(separate_orders=True),
+    ),
+    Mistake(
+        "the inputs were shuffled but the targets were taken in their original order, so each input gets "
+        "another example's target: index both with the same `chosen` positions.",
+        _wrong_loop(targets_unshuffled=True),
+    ),
+    Mistake(
+        "an epoch's loss is the mean of the losses its train_step calls returned, not the loss of the whole "
+        "training set measured after the epoch.",
+        _wrong_loop(epoch_loss="after the epoch"),
     ),
     Mistake(
         "the last batch of an epoch may be smaller than batch_size: take it too, so that every example is seen "

@@ -261,6 +261,13 @@ print("matmul_by_hand agrees with numpy's @")
 # weighted sums of those. To keep the arithmetic bare, this network has no biases and no activation yet.
 # We read its first output as the score for "leaf" and the second as the score for "flower"; the larger
 # one wins. The first middle neuron is the neuron of section 2.2 without its bias.
+#
+# Where the numbers come from: this network is drawn in one of the essays this course's outline follows.
+# Its text gives the leaf, all four weights of middle neuron 0, the red and green weights of middle
+# neurons 1 and 2, the three weights into the leaf score, the middle values -26.6 and -47.1, and the
+# scores 0.8 (leaf) and 0.2 (flower). Its figure is not at hand, so the remaining weights (the blue and
+# volume weights of middle neurons 1 and 2, and the three weights into the flower score) are ours, chosen
+# so that the arithmetic lands on those values (within rounding: the flower score comes out 0.19).
 
 # %%
 paper_weights1 = np.array(

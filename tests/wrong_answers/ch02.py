@@ -100,7 +100,7 @@ def _softmax(scores):
 def _backprop(x, w1, b1, w2, b2, label, change=""):
     """A learner's backward pass with one link of the chain changed, as ``change`` names it."""
     hidden_sum = w1 @ x + b1
-    hidden = np.maximum(hidden_sum, 0)
+    hidden = hidden_sum if change == "no relu forward" else np.maximum(hidden_sum, 0)
     probabilities = _softmax(w2 @ hidden + b2)
     d_scores = probabilities.copy()
     if change != "no one-hot":
@@ -110,13 +110,14 @@ def _backprop(x, w1, b1, w2, b2, label, change=""):
     d_w2 = np.outer(d_scores, hidden_sum if change == "pre-relu hidden" else hidden)
     if change == "transposed d_w2":
         d_w2 = np.outer(hidden, d_scores)
-    d_hidden = (w2 @ d_scores) if change == "w2 not transposed" else (w2.T @ d_scores)
+    sent_back = probabilities if change == "hidden path without one-hot" else d_scores
+    d_hidden = (w2 @ sent_back) if change == "w2 not transposed" else (w2.T @ sent_back)
     if change == "no relu mask":
         d_hidden_sum = d_hidden
     elif change == "relu of gradient":
         d_hidden_sum = np.maximum(d_hidden, 0)
     else:
-        d_hidden_sum = d_hidden * (hidden > 0)
+        d_hidden_sum = d_hidden * (hidden_sum > 0)
     d_w1 = np.outer(x, d_hidden_sum) if change == "transposed d_w1" else np.outer(d_hidden_sum, x)
     d_b1 = d_hidden if change == "bias1 before mask" else d_hidden_sum
     return d_w1, d_b1, d_w2, d_scores
@@ -139,6 +140,8 @@ def _loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, genera
         for start in range(0, stop, batch_size):
             batch_inputs = inputs[order[start : start + batch_size]]
             batch_targets = targets[target_order[start : start + batch_size]]
+            if change == "targets unshuffled":
+                batch_targets = targets[start : start + len(batch_inputs)]
             losses.append(train_step(model, loss_fn, optimizer, batch_inputs, batch_targets))
         if change == "every step":
             result += losses
@@ -146,6 +149,9 @@ def _loop(model, loss_fn, optimizer, inputs, targets, epochs, batch_size, genera
             result.append(sum(losses))
         elif change == "last step":
             result.append(losses[-1])
+        elif change == "loss after the epoch":
+            with torch.no_grad():
+                result.append(float(loss_fn(model(inputs), targets)))
         else:
             result.append(float(np.mean(losses)))
     return result
@@ -238,6 +244,8 @@ WRONG_ANSWERS = {
         (_backprop_change("w2 not transposed"), "weights2.T @ d_scores"),
         (_backprop_change("transposed d_w1"), "d_weights1 is transposed"),
         (_backprop_change("bias1 before mask"), "its gradient is d_hidden_sum"),
+        (_backprop_change("no relu forward"), "forward pass left ReLU out"),
+        (_backprop_change("hidden path without one-hot"), "without the 1 subtracted"),
     ],
     "ch02.training_loop": [
         (_loop_change("no shuffle"), "not shuffled"),
@@ -249,5 +257,7 @@ WRONG_ANSWERS = {
         (_loop_change("last step"), "not the loss of its last step"),
         (_loop_weighted_by_batch_size, "weighted each step by its batch size"),
         (_loop_change("one epoch too many"), "exactly `epochs` epochs"),
+        (_loop_change("targets unshuffled"), "targets were taken in their original order"),
+        (_loop_change("loss after the epoch"), "measured after the epoch"),
     ],
 }
