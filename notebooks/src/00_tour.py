@@ -434,6 +434,7 @@ def pattern_probability(prompt_text: str, token_text: str) -> tuple[float, int]:
     return spread[token_id].item(), int((spread > spread[token_id]).sum()) + 1
 
 
+weights_before = [parameter.detach().clone() for parameter in model.parameters()]  # to show none changes
 priming = {}
 for plain, example, token_text in [
     ("Ay, my", "Ay, my lord.\n", " lord"),
@@ -444,6 +445,10 @@ for plain, example, token_text in [
     for label, text in [("plain", plain), ("primed", primed)]:
         probability, rank = priming[token_text][0 if label == "plain" else 1]
         print(f"{label:6} {text!r:52} -> {token_text!r}: {probability:.4%} (rank {rank:,})")
+
+unchanged = all(torch.equal(before, after) for before, after in zip(weights_before, model.parameters(), strict=True))
+print(f"all {sum(before.numel() for before in weights_before):,} weights the same after the four prompts: {unchanged}")
+assert unchanged  # priming reads; it never writes to the weights
 
 # %%
 from matplotlib.ticker import PercentFormatter

@@ -80,6 +80,25 @@ print(abs((0.1 + 0.2) - 0.3) < 1e-9)  # 1e-9 is 0.000000001
 assert 0.1 + 0.2 != 0.3 and abs((0.1 + 0.2) - 0.3) < 1e-9
 
 # %% [markdown]
+# A comparison (`<`, `>`, `<=`, `>=`, `==` for "equal", `!=` for "not equal") gives `True` or `False`, and
+# `and`, `or`, `not` combine them. `if` runs its indented lines only when its condition is `True`; `elif` and
+# `else` say what to do otherwise:
+
+# %%
+loss_value = 0.5
+print(loss_value < 0.1, loss_value == 0.5, loss_value > 0.1 and loss_value != 1.0)
+if loss_value < 0.1:
+    verdict = "small"
+elif loss_value < 1.0:
+    verdict = "middling"
+else:
+    verdict = "large"
+print(verdict)
+
+# %%
+assert verdict == "middling" and (loss_value > 0.1) is True and (loss_value != 0.5) is False
+
+# %% [markdown]
 # ## P.2 Functions
 #
 # A **function** is a named piece of computation: it takes inputs (its *arguments*) and gives back an output
@@ -135,7 +154,7 @@ n_weights = 175_000_000_000  # underscores in a number are only for your eyes
 print(f"the loss is {loss}")
 print(f"the loss is {loss:.3f}")
 print(f"GPT-3 has about {n_weights:,} weights")
-print(f"the model is sure to {0.873:.1%}")
+print(f"the model is {0.873:.1%} sure")
 assert f"{loss:.3f}" == "2.718" and f"{n_weights:,}" == "175,000,000,000"
 
 # %% [exercise primer.loss_line]
@@ -331,7 +350,9 @@ assert np.allclose((heights - column_means).mean(axis=0), 0.0)  # every column n
 # %% [markdown]
 # The rule: numpy lines the shapes up **from the right**; two sizes fit if they are equal or one of them is 1
 # (a missing size counts as 1), and a size of 1 is stretched. So `(3, 3)` and `(3,)` fit (the row is stretched
-# down), and `(3, 1)` and `(1, 4)` make a `(3, 4)` table. When shapes do not fit, numpy says so:
+# down), and `(3, 1)` and `(1, 4)` make a `(3, 4)` table. When shapes do not fit, numpy stops with an error.
+# Below, `try:` runs a line that we know fails, and `except ValueError as error:` catches that kind of error and
+# prints its message instead of stopping the notebook (the chapters do this to show an error on purpose):
 
 # %%
 column = np.array([[1.0], [2.0], [3.0]])  # shape (3, 1)
