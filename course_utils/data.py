@@ -120,7 +120,8 @@ def shakespeare_split() -> tuple[str, str]:
 
 
 @functools.cache
-def _gpt2_ranks() -> dict[bytes, int]:
+def _gpt2_ranks_in(folder: Path) -> dict[bytes, int]:
+    # cached per data folder, so that pointing COURSE_DATA_DIR elsewhere reads (and checks) that folder's file
     content = _verified(GPT2_RANKS_FILE, data_path(GPT2_RANKS_FILE).read_bytes(), GPT2_RANKS_SHA256)
     # one line per token: its bytes in base64, then its rank (the order in which BPE learned the merge)
     return {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in content.splitlines())}
@@ -129,7 +130,7 @@ def _gpt2_ranks() -> dict[bytes, int]:
 def gpt2_mergeable_ranks() -> dict[bytes, int]:
     """GPT-2's 50,256 ordinary tokens as ``{token bytes: id}``: the 256 single bytes, then one token per merge,
     numbered in the order the merges were learned (a token's id is its rank). A fresh copy each call."""
-    return dict(_gpt2_ranks())
+    return dict(_gpt2_ranks_in(data_dir()))
 
 
 @functools.cache
@@ -141,7 +142,7 @@ def gpt2_tokenizer() -> tiktoken.Encoding:
     >>> gpt2_tokenizer().encode("hello world")
     [31373, 995]
     """
-    ranks = _gpt2_ranks()
+    ranks = _gpt2_ranks_in(data_dir())
     return tiktoken.Encoding(
         name="gpt2",
         pat_str=GPT2_SPLIT_PATTERN,

@@ -27,11 +27,11 @@ def data_copy(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(tmp_path))
     data.shakespeare_text.cache_clear()
     data.gpt2_tokenizer.cache_clear()
-    data._gpt2_ranks.cache_clear()
+    data._gpt2_ranks_in.cache_clear()
     yield tmp_path
     data.shakespeare_text.cache_clear()
     data.gpt2_tokenizer.cache_clear()
-    data._gpt2_ranks.cache_clear()
+    data._gpt2_ranks_in.cache_clear()
 
 
 def test_shakespeare_text():
