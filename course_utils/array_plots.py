@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from course_utils.plotting import use_course_style
+from course_utils.plotting import bare_axes
 
 PLAIN, MARKED, FADED = "#dbe9f6", "#fdae6b", "#f2f2f2"
 
@@ -32,15 +32,6 @@ def _draw_grid(axes: plt.Axes, array: np.ndarray, left: float, colors: np.ndarra
         axes.text(left + columns / 2, 0.35, title, ha="center", va="bottom", fontsize=11)
 
 
-def _bare_axes(width: float, height: float, title: str) -> plt.Axes:
-    use_course_style()
-    _, axes = plt.subplots(figsize=(width, height))
-    axes.set_title(title)
-    axes.set_axis_off()
-    axes.set_aspect("equal")
-    return axes
-
-
 def _as_matrix(values: np.ndarray | Sequence[Sequence[float]], name: str) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.ndim != 2 or array.size == 0:
@@ -53,7 +44,7 @@ def plot_list_indices(values: Sequence[float], title: str = "A list: each value 
     row = np.asarray(values, dtype=float)
     if row.ndim != 1 or row.size == 0:
         raise ValueError(f"plot_list_indices needs a non-empty list of numbers, got shape {row.shape}.")
-    axes = _bare_axes(max(4.0, 0.8 * len(row) + 1.5), 2.0, title)
+    axes = bare_axes(max(4.0, 0.8 * len(row) + 1.5), 2.0, title)
     _draw_grid(axes, row[None, :], 0.0, np.full((1, len(row)), PLAIN))
     for position in range(len(row)):
         axes.text(position + 0.47, 0.2, str(position), ha="center", va="bottom", color="#1f77b4")
@@ -78,7 +69,7 @@ def plot_broadcast(
     faded = np.full(matrix.shape, FADED)
     faded[0] = MARKED
     gap = columns + 1.2
-    axes = _bare_axes(max(6.0, 3 * gap * 0.75), 0.75 * rows + 1.6, title)
+    axes = bare_axes(max(6.0, 3 * gap * 0.75), 0.75 * rows + 1.6, title)
     _draw_grid(axes, matrix, 0.0, np.full(matrix.shape, PLAIN), f"matrix {rows}x{columns}")
     _draw_grid(axes, stretched, gap, faded, f"row ({columns},), stretched")
     _draw_grid(axes, matrix - stretched, 2 * gap, np.full(matrix.shape, PLAIN), "matrix - row")
@@ -101,7 +92,7 @@ def plot_pick(table: np.ndarray, columns: Sequence[int], title: str = "table[row
     colors = np.full(table.shape, PLAIN)
     colors[rows, columns] = MARKED
     gap = table.shape[1] + 1.5
-    axes = _bare_axes(max(5.0, 0.8 * (gap + 2)), 0.75 * len(table) + 1.6, title)
+    axes = bare_axes(max(5.0, 0.8 * (gap + 2)), 0.75 * len(table) + 1.6, title)
     _draw_grid(axes, table, 0.0, colors, "table")
     _draw_grid(axes, table[rows, columns][:, None], gap, np.full((len(table), 1), MARKED), "picked")
     for row, column in zip(rows, columns, strict=True):

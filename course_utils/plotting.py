@@ -42,6 +42,17 @@ def new_axes(title: str, xlabel: str, ylabel: str, figsize: tuple[float, float] 
     return axes
 
 
+def bare_axes(width: float, height: float, title: str) -> plt.Axes:
+    """A fresh figure of ``width`` x ``height`` inches with titled axes, no ticks or frame, and equal scales: for
+    pictures drawn as boxes (tokens, bytes, array cells) rather than plotted against axes."""
+    use_course_style()
+    _, axes = plt.subplots(figsize=(width, height))
+    axes.set_title(title)
+    axes.set_axis_off()
+    axes.set_aspect("equal")
+    return axes
+
+
 def plot_losses(
     train_steps: Sequence[float],
     train_losses: Sequence[float] | None = None,

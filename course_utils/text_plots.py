@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.patches import Rectangle
 
 from course_utils import validate
-from course_utils.plotting import COLORS, new_axes, use_course_style
+from course_utils.plotting import COLORS, bare_axes, new_axes
 
 _VISIBLE = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 
@@ -45,20 +45,11 @@ def _check_chars(chars: object, name: str) -> list[str]:
     return list(chars)
 
 
-def _bare_axes(width: float, height: float, title: str) -> plt.Axes:
-    use_course_style()
-    _, axes = plt.subplots(figsize=(width, height))
-    axes.set_title(title)
-    axes.set_axis_off()
-    axes.set_aspect("equal")
-    return axes
-
-
 def plot_vocab(vocab: Sequence[str], title: str = "The vocabulary: each character and its id") -> plt.Axes:
     """Draw every character of ``vocab`` in a box, with its id (its position in ``vocab``) under it."""
     vocab = _check_chars(vocab, "vocab")
     validate.text(title, "title", allow_empty=True)
-    axes = _bare_axes(max(4.0, 0.42 * len(vocab)), 1.6, title)
+    axes = bare_axes(max(4.0, 0.42 * len(vocab)), 1.6, title)
     _box_row(axes, 0, vocab, ["#dbe9f6"] * len(vocab), [str(i) for i in range(len(vocab))])
     axes.set(xlim=(-0.2, len(vocab)), ylim=(-1.6, 0.1))
     return axes
@@ -87,7 +78,7 @@ def plot_windows(
             f"Each start must leave room for a window of {context} characters and its target in a text of "
             f"{len(text)} characters: starts run from 0 to {len(text) - context - 1}."
         )
-    axes = _bare_axes(max(4.0, 0.42 * len(text)), 0.5 + 0.6 * len(starts), title)
+    axes = bare_axes(max(4.0, 0.42 * len(text)), 0.5 + 0.6 * len(starts), title)
     for row, start in enumerate(starts):
         colors = ["#eeeeee"] * len(text)
         colors[start : start + context] = ["#9ecae1"] * context
@@ -185,7 +176,7 @@ def plot_utf8_bytes(text: str, title: str = "Characters and their UTF-8 bytes") 
     if not isinstance(text, str) or not text:
         raise ValueError("plot_utf8_bytes needs a non-empty string.")
     n_bytes = len(text.encode("utf-8"))
-    axes = _bare_axes(max(4.0, 0.55 * n_bytes), 2.4, title)
+    axes = bare_axes(max(4.0, 0.55 * n_bytes), 2.4, title)
     shades = ["#c6dbef", "#fdd0a2", "#c7e9c0", "#dadaeb"]  # by the number of bytes: 1, 2, 3, 4
     column = 0
     for char in text:
@@ -220,7 +211,7 @@ def plot_merge_steps(
     if len(rows) == 0 or len(rows) != len(row_labels):
         raise ValueError(f"Need one label per row: got {len(rows)} rows and {len(row_labels)} labels.")
     width = max(sum(len(token) for token in row) for row in rows)
-    axes = _bare_axes(max(5.0, 0.36 * width + 3.5), 0.5 + 0.55 * len(rows), title)
+    axes = bare_axes(max(5.0, 0.36 * width + 3.5), 0.5 + 0.55 * len(rows), title)
     previous: set[str] = set()
     for row_number, tokens in enumerate(rows):
         made_here = {token for token in tokens if len(token) > 1} - previous
