@@ -685,6 +685,13 @@ _EXCEPTION_ADVICE: list[tuple[type[BaseException], str, str]] = [
         "or `.cuda()` inside the function.",
     ),
     (
+        Exception,
+        r"only one element tensors can be converted|only (length-1|size-1) arrays can be converted",
+        "a function of Python's `math` module (`math.erf`, `math.exp`, `math.sin`) or `float(...)` takes one "
+        "number, and this is a whole tensor: use torch's element-wise form (`torch.erf`, `torch.exp`, "
+        "`torch.sin`).",
+    ),
+    (
         ValueError,
         r"math domain error",
         "`math.log` and `math.sqrt` refuse 0 and negative numbers and take one number at a time; `np.log` works "
