@@ -33,7 +33,8 @@ def check_matrix(value: object, name: str, rows: int, columns: int | None = None
     value = validate.float_tensor(value, name, ndim=2)
     if value.shape[0] != rows or (columns is not None and value.shape[1] != columns):
         wanted = f"({rows}, {'any' if columns is None else columns})"
-        advice = " Is it transposed? An nn.Linear stores (out, in); use its .weight.T." if value.shape[1] == rows else ""
+        transposed = value.shape[1] == rows
+        advice = " Is it transposed? An nn.Linear stores (out, in); use its .weight.T." if transposed else ""
         raise ValueError(
             f"{name} must have shape {wanted} so that x @ {name} works on vectors of {rows} numbers, got shape "
             f"{tuple(value.shape)}.{advice}"
@@ -66,9 +67,7 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
 # Layer normalisation
 
 
-def layer_norm(
-    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, eps: float = 1e-5
-) -> torch.Tensor:
+def layer_norm(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, eps: float = 1e-5) -> torch.Tensor:
     """Normalise each vector of ``x`` over its last axis, then scale by ``weight`` and shift by ``bias``.
 
     ``x`` is (..., C); ``weight`` and ``bias`` are (C,) (``bias`` may be None: no shift). For each vector: subtract

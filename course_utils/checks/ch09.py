@@ -111,7 +111,9 @@ def _layer_norm_cases() -> list[Case]:
             "3 vectors of 5 numbers of spread 0.2, random weight and bias, eps = 0.1",
             (_random(g, 3, 5, scale=0.2, shift=0.4), *weights(5), 0.1),
         ),
-        Case("a batch (2, 4, 6) of spread 3, eps = 1e-5", (_random(g, 2, 4, 6, scale=3.0, shift=1.0), *weights(6), 1e-5)),
+        Case(
+            "a batch (2, 4, 6) of spread 3, eps = 1e-5", (_random(g, 2, 4, 6, scale=3.0, shift=1.0), *weights(6), 1e-5)
+        ),
         Case(
             "4 vectors of 3 numbers of spread 0.05, eps = 0.01",
             (_random(g, 4, 3, scale=0.05, shift=-1.0), *weights(3), 0.01),
@@ -376,8 +378,9 @@ def _check_dropout(learner_fn: Callable[..., Any]) -> None:
             "`dropout`? Draw the random numbers with the `generator` passed in."
         )
     shared = torch.Generator().manual_seed(3)
-    first = call_learner(learner_fn, Case("two calls with one generator", (x_small, 0.5, True, shared)), copy_inputs=False)
-    second = call_learner(learner_fn, Case("two calls with one generator", (x_small, 0.5, True, shared)), copy_inputs=False)
+    one_generator = Case("two calls with one generator", (x_small, 0.5, True, shared))
+    first = call_learner(learner_fn, one_generator, copy_inputs=False)
+    second = call_learner(learner_fn, one_generator, copy_inputs=False)
     if isinstance(first, torch.Tensor) and torch.equal(first, second):
         raise CheckFailed(
             "two calls with the same generator zeroed the same numbers: a generator seeded inside `dropout` "
@@ -500,10 +503,14 @@ def _block_cases() -> list[Case]:
     try:
         g = torch.Generator().manual_seed(94)
         return [
-            Case("a block of width 8 with 2 heads, x (2, 5, 8) of mean 1 and spread 3",
-                 (_test_block(1), _random(g, 2, 5, 8, scale=3.0, shift=1.0))),  # fmt: skip
-            Case("a block of width 12 with 3 heads, x (1, 7, 12)",
-                 (_test_block(2, 12, 3), _random(g, 1, 7, 12, scale=2.0, shift=-0.5))),  # fmt: skip
+            Case(
+                "a block of width 8 with 2 heads, x (2, 5, 8) of mean 1 and spread 3",
+                (_test_block(1), _random(g, 2, 5, 8, scale=3.0, shift=1.0)),
+            ),  # fmt: skip
+            Case(
+                "a block of width 12 with 3 heads, x (1, 7, 12)",
+                (_test_block(2, 12, 3), _random(g, 1, 7, 12, scale=2.0, shift=-0.5)),
+            ),  # fmt: skip
             Case("a block of width 8, one token x (3, 1, 8)", (_test_block(3), _random(g, 3, 1, 8, scale=2.0))),
         ]
     finally:
