@@ -24,6 +24,8 @@ import torch
 
 from course_utils import bigram as bigram_module
 from course_utils import (
+    block,
+    block_plots,
     config,
     data,
     device,
@@ -1030,3 +1032,107 @@ bad(
     ValueError,
     "NaN",
 )
+
+
+# --- chapter 09: the block's parts ------------------------------------------------------------------------------
+
+
+def _ln_args(C: int = 4) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    return torch.randn(3, C), torch.ones(C), torch.zeros(C)
+
+
+def _mlp_args() -> list[torch.Tensor]:
+    return [torch.randn(2, 4), torch.randn(4, 16), torch.zeros(16), torch.randn(16, 4), torch.zeros(4)]
+
+
+def _mlp_with(index: int, value: object) -> Callable[[], object]:
+    def call() -> object:
+        args: list[object] = list(_mlp_args())
+        args[index] = value
+        return block.mlp(*args)
+
+    return call
+
+
+bad("gelu", "x", "a list", lambda: block.gelu([1.0, 2.0]), TypeError, "torch.tensor")
+bad("gelu", "x", "integers", lambda: block.gelu(torch.arange(3)), TypeError, ".float()")
+bad("gelu_tanh", "x", "a number", lambda: block.gelu_tanh(1.5), TypeError)
+bad(
+    "layer_norm",
+    "weight",
+    "the wrong width",
+    lambda: block.layer_norm(torch.randn(3, 4), torch.ones(5), torch.zeros(4)),
+    ValueError,
+    "(4,)",
+)
+bad(
+    "layer_norm",
+    "bias",
+    "the wrong width",
+    lambda: block.layer_norm(torch.randn(3, 4), torch.ones(4), torch.zeros(3)),
+    ValueError,
+    "(4,)",
+)
+bad(
+    "layer_norm",
+    "weight",
+    "a matrix",
+    lambda: block.layer_norm(torch.randn(3, 4), torch.ones(3, 4), torch.zeros(4)),
+    ValueError,
+    "(4,)",
+)
+bad("layer_norm", "eps", "0", lambda: block.layer_norm(*_ln_args(), eps=0.0), ValueError, "above 0")
+bad("layer_norm", "eps", "negative", lambda: block.layer_norm(*_ln_args(), eps=-1e-5), ValueError, "above 0")
+bad(
+    "layer_norm",
+    "x",
+    "a 0-d tensor",
+    lambda: block.layer_norm(torch.tensor(1.0), torch.ones(1), torch.zeros(1)),
+    ValueError,
+    "0-d",
+)
+bad("mlp", "w_fc", "transposed, as nn.Linear stores it", _mlp_with(1, torch.randn(16, 4)), ValueError, "transposed")
+bad("mlp", "b_fc", "the wrong width", _mlp_with(2, torch.zeros(4)), ValueError, "(16,)")
+bad("mlp", "w_proj", "the wrong shape", _mlp_with(3, torch.randn(16, 5)), ValueError, "(16, 4)")
+bad("mlp", "b_proj", "the wrong width", _mlp_with(4, torch.zeros(16)), ValueError, "(4,)")
+bad("mlp", "w_fc", "a vector", _mlp_with(1, torch.randn(4)), ValueError, "2-D")
+bad("dropout", "p", "1", lambda: block.dropout(torch.ones(3), 1.0, True, gen()), ValueError, "below 1")
+bad("dropout", "p", "negative", lambda: block.dropout(torch.ones(3), -0.1, True, gen()), ValueError, "at least 0")
+bad("dropout", "p", "a percentage", lambda: block.dropout(torch.ones(3), 10, True, gen()), ValueError, "below 1")
+bad(
+    "dropout",
+    "training",
+    "a string",
+    lambda: block.dropout(torch.ones(3), 0.1, "yes", gen()),
+    TypeError,
+    "True or False",
+)
+bad("dropout", "generator", "a seed", lambda: block.dropout(torch.ones(3), 0.1, True, 0), TypeError, "cpu_generator(0)")
+bad("sinusoidal_encoding", "T", "0", lambda: block.sinusoidal_encoding(0, 8), ValueError, "at least 1")
+bad("sinusoidal_encoding", "d", "0", lambda: block.sinusoidal_encoding(8, 0), ValueError, "at least 1")
+bad("sinusoidal_encoding", "d", "a float", lambda: block.sinusoidal_encoding(8, 8.0), TypeError)
+bad(
+    "block_forward",
+    "block",
+    "a whole GPT",
+    lambda: block.block_forward(small_gpt(), torch.randn(1, 4, 16)),
+    TypeError,
+    "model.h[0]",
+)
+bad(
+    "block_forward",
+    "x",
+    "the wrong width",
+    lambda: block.block_forward(small_gpt().h[0], torch.randn(1, 4, 8)),
+    ValueError,
+    "d_model",
+)
+bad(
+    "block_forward",
+    "x",
+    "no batch dimension",
+    lambda: block.block_forward(small_gpt().h[0], torch.randn(4, 16)),
+    ValueError,
+    "x[None]",
+)
+bad("draw_block", "norm", "a misspelling", lambda: block_plots.draw_block("prenorm"), ValueError, '"pre"')
