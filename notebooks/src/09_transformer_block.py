@@ -274,14 +274,15 @@ plt.show()
 print(f"before: mean {vector.mean():.3f}, std {vector.std(unbiased=False):.3f}")
 print(f"after:  mean {normalised.mean():.1e}, std {normalised.std(unbiased=False):.5f}")
 assert abs(normalised.mean()) < 1e-5 and abs(normalised.std(unbiased=False) - 1) < 1e-4
-assert vector.std(unbiased=False) > 3
+assert vector.std(unbiased=False) > 3 and vector.max() > 3 * vector.std(unbiased=False)
 torch.testing.assert_close(layer_norm(stream, block.ln_2.weight, block.ln_2.bias), block.ln_2(stream))
 torch.testing.assert_close(layer_norm(stream, ones, zeros), F.layer_norm(stream, (C,)))
 
 # %% [markdown]
-# The stream's vector has a spread of more than 3 (one feature, far below the others, stands out); after the
-# normalisation its mean is 0 and its standard deviation 1, whatever they were before, and the tour's learned
-# scale and shift then stretch some features and move others. Your function and `nn.LayerNorm` agree.
+# The stream's vector has a spread of more than 3, and a few features stand far out (the largest is more than three
+# standard deviations above the mean); after the normalisation its mean is 0 and its standard deviation 1, whatever they
+# were before, and the tour's learned scale and shift then stretch some features and move others. Your function and
+# `nn.LayerNorm` agree.
 #
 # Two details matter. **The biased variance**: torch's `x.var()` divides by C - 1 by default (the unbiased
 # estimate of a population's variance); layer norm divides by C. And **eps inside the square root**: it matters
@@ -297,19 +298,21 @@ def rounded(values: torch.Tensor) -> list[float]:
 
 
 unbiased = (almost_flat - almost_flat.mean()) / almost_flat.var().sqrt()
+no_eps = (flat - flat.mean()) / ((flat - flat.mean()) ** 2).mean().sqrt()  # by hand: layer_norm refuses eps = 0
+print("a constant vector, no eps:     ", rounded(no_eps))
 print("a constant vector, tiny eps:   ", rounded(layer_norm(flat, ones[:4], zeros[:4], eps=1e-30)))
 print("almost constant, eps = 1e-5:   ", rounded(layer_norm(almost_flat, ones[:4], zeros[:4])))
 print("almost constant, tiny eps:     ", rounded(layer_norm(almost_flat, ones[:4], zeros[:4], eps=1e-30)))
 print("divided by the unbiased std:   ", rounded(unbiased))
-assert torch.equal(layer_norm(flat, ones[:4], zeros[:4], eps=1e-30), torch.zeros(4))
+assert torch.isnan(no_eps).all() and torch.equal(layer_norm(flat, ones[:4], zeros[:4], eps=1e-30), torch.zeros(4))
 assert abs(layer_norm(almost_flat, ones[:4], zeros[:4])[1] - 0.309) < 0.001 and abs(unbiased[1] - 1.225) < 0.001
 assert abs(layer_norm(almost_flat, ones[:4], zeros[:4], 1e-30)[1] - math.sqrt(2)) < 0.001
 
 # %% [markdown]
-# A constant vector becomes zeros (0 / sqrt(0 + eps), not 0 / 0 = nan). A vector that differs from constant only
-# by tiny noise (±0.001) has a variance of 5e-7, smaller than eps = 1e-5: eps then keeps the noise small (0.31)
-# instead of blowing it up to the scale of a real signal (1.41). And the unbiased standard deviation gives
-# different numbers (1.22): close, but not what `nn.LayerNorm` computes.
+# Without eps a constant vector is 0 / 0 = nan; with any eps above 0 it becomes zeros (0 / sqrt(0 + eps)). A vector that
+# differs from constant only by tiny noise (±0.001) has a variance of 5e-7, smaller than eps = 1e-5: eps then keeps the
+# noise small (0.31) instead of blowing it up to the scale of a real signal (1.41). And the unbiased standard deviation
+# gives different numbers (1.22): close, but not what `nn.LayerNorm` computes.
 #
 # ## 9.5 Residual connections: a running sum
 #
@@ -339,10 +342,13 @@ axes.legend()
 plt.show()
 torch.testing.assert_close(torch.stack(contributions).sum(dim=0), final_stream)
 print(f"{len(contributions)} vectors add up to the final stream (size {final_stream.norm():.1f})")
+sizes_written = torch.stack(contributions).norm(dim=1)
 assert len(contributions) == 1 + 2 * model.config.n_layer == 9
+assert sizes_written.argmax() == 2 and sizes_written[1] < 1  # mlp 0 writes the most, attn 0 almost nothing
 
 # %% [markdown]
-# Nine vectors, the embedding and one from each of the eight parts, add up exactly to the final stream. A part
+# Nine vectors, the embedding and one from each of the eight parts, add up exactly to the final stream. For this
+# token the first MLP writes by far the largest vector, and the first attention layer almost nothing: a part
 # that has nothing useful to say can write almost nothing, and the stream passes through it unchanged.
 #
 # **Why it matters for training.** Chapter 02's backpropagation multiplies, layer by layer, the gradient by each
@@ -560,9 +566,11 @@ for axes, grid, tokens, title in (
     (plain_axes, out_plain, word_tokens, "outputs, tokens in order"),
     (shuffled_axes, out_shuffled, [word_tokens[i] for i in order], "outputs, tokens shuffled"),
 ):
-    axes.imshow(grid[:, :12], cmap="RdBu", vmin=-0.5, vmax=0.5)
+    limit = out_plain.abs().max().item()
+    axes.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
     axes.set_yticks(range(T_words), [repr(t) for t in tokens])
-    axes.set(title=title, xlabel="first 12 output numbers")
+    axes.set(title=title, xlabel=f"the head's {d_head} output numbers")
+    axes.grid(False)
 plt.show()
 print("order:", [word_tokens[i] for i in order])
 torch.testing.assert_close(out_shuffled, out_plain[order])
@@ -587,10 +595,10 @@ print("with equal scores, each token's weight on the first token:", [round(w, 3)
 assert moved > 0.01 and torch.allclose(uniform[:, 0], 1 / torch.arange(1, T_words + 1))
 
 # %% [markdown]
-# The outputs now depend on order. A causal model can even work out roughly how far into the text it is: with
-# equal scores, token i gives weight 1 / (i + 1) to each token it sees, and the size of what comes back shrinks
-# with i. Studies have found that causal language models without any position information learn surprisingly
-# well this way; but it is indirect, and every GPT in this course is given positions explicitly.
+# The outputs now depend on order. A causal model can even work out roughly how far into the text it is: with equal
+# scores, token i gives weight 1 / (i + 1) to each token it sees, so how much it takes from one token (the first, say)
+# tells how many tokens it sees. Studies have found that causal language models without any position information learn
+# surprisingly well this way; but it is indirect, and every GPT in this course is given positions explicitly.
 #
 # **Learned position embeddings.** GPT-2's way, and the course's: a second embedding table, `wpe`, with one
 # learned vector per position (up to the context length), added to the token's embedding: `wte(ids) +
@@ -601,7 +609,9 @@ assert moved > 0.01 and torch.allclose(uniform[:, 0], 1 / torch.arange(1, T_word
 positions_table = model.wpe.weight.detach()  # (128, 96)
 similarity = F.cosine_similarity(positions_table[:, None, :], positions_table[None, :, :], dim=-1)
 figure, (table_axes, similarity_axes) = plt.subplots(1, 2, figsize=(12, 4.4))
-table_axes.imshow(positions_table.T, cmap="RdBu", aspect="auto", vmin=-0.3, vmax=0.3)
+spread = 3 * positions_table.std().item()
+table_axes.imshow(positions_table.T, cmap="RdBu", aspect="auto", vmin=-spread, vmax=spread)
+table_axes.grid(False)
 table_axes.set(title="tour model's wpe: one column per position", xlabel="position", ylabel="feature")
 similarity_axes.imshow(similarity, cmap="RdBu", vmin=-1, vmax=1)
 similarity_axes.set(title="cosine similarity of positions", xlabel="position", ylabel="position")
@@ -745,28 +755,35 @@ with torch.no_grad():
     for name, parameter in plain.named_parameters():
         if name.endswith("c_proj.weight"):
             parameter.mul_(math.sqrt(2 * DEPTH))  # back to the plain std of 0.02
-    sizes = {}
+    sizes, totals = {}, {}
     ids = torch.randint(VOCAB_TASK, (BATCH, T_TASK), generator=generator)
     for label, stack in (("GPT-2's init", deep), ("plain init", plain)):
-        x = stack.wte(ids) + stack.wpe(torch.arange(T_TASK))
-        added = []
+        x = start_stream = stack.wte(ids) + stack.wpe(torch.arange(T_TASK))
+        added, total = [], []
         for layer in stack.h:
             before = x
             x = layer(x)
-            added.append((x - before).std().item())
-        sizes[label] = added
-axes = new_axes("What each block adds to the stream, at initialisation", "block", "std of the added vector")
-for (label, added), color in zip(sizes.items(), (COLORS[0], COLORS[3]), strict=True):
-    axes.plot(range(1, DEPTH + 1), added, marker="o", color=color, label=label)
-axes.legend()
+            added.append((x - before).std().item())  # what this block added
+            total.append((x - start_stream).std().item())  # what all blocks so far added
+        sizes[label], totals[label] = added, total
+axes = new_axes("What the blocks add to the stream, at initialisation", "block", "std")
+for label, color in (("GPT-2's init", COLORS[0]), ("plain init", COLORS[3])):
+    axes.plot(range(1, DEPTH + 1), sizes[label], marker="o", color=color, label=f"{label}: this block adds")
+    axes.plot(range(1, DEPTH + 1), totals[label], linestyle="--", color=color, label=f"{label}: all blocks so far")
+axes.legend(fontsize=9)
 plt.show()
 shrink = sizes["plain init"][0] / sizes["GPT-2's init"][0]
 print(f"the first block adds {shrink:.1f} times less with GPT-2's init (1/sqrt(2·12) = 1/{math.sqrt(2 * DEPTH):.1f})")
-assert 3.0 < shrink < 6.0
+all_gpt2, all_plain, one_plain = totals["GPT-2's init"][-1], totals["plain init"][-1], sizes["plain init"][0]
+print(f"all 12 blocks add {all_gpt2:.4f} with GPT-2's init, {all_plain:.4f} with the plain one")
+print(f"one block adds {one_plain:.4f} with the plain init")
+assert 3.0 < shrink < 6.0 and 0.6 < all_gpt2 / one_plain < 1.6
+assert all_plain > 2 * totals["plain init"][0]  # the plain init's stream keeps growing with depth
 
 # %% [markdown]
-# With GPT-2's initialisation, each block's contribution starts about sqrt(24) ≈ 4.9 times smaller, so 24 of
-# them add up to about what a single block would add with the plain initialisation: the stream starts at the
+# With GPT-2's initialisation, each block's contribution starts about sqrt(24) ≈ 4.9 times smaller, so that all
+# of them together (the dashed blue line) add about what a single block adds with the plain initialisation,
+# while with the plain one the total keeps growing with depth (dashed red). The stream starts at the
 # same scale however deep the model is, and each block starts close to the identity (adding little), which is
 # a good place for training to start.
 #
