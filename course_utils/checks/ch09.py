@@ -485,7 +485,8 @@ register(
 
 
 def _test_block(seed: int, d_model: int = 8, n_head: int = 2) -> Block:
-    torch.manual_seed(seed)  # nn.Module's own init draws from the global generator; the check restores it after
+    # every weight is overwritten below from ``g``; the init's draws from torch's global generator are undone by
+    # _block_cases, which restores its state
     block = Block(GPTConfig(vocab_size=2, context=8, n_layer=1, n_head=n_head, d_model=d_model, dropout=0.0))
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():

@@ -561,22 +561,26 @@ with torch.no_grad():
     order = torch.randperm(T_words, generator=generator)
     out_plain = head_without_positions(embedded)
     out_shuffled = head_without_positions(embedded[order])
+    average_row = out_plain.mean(dim=0)  # the same for both orders
 figure, (plain_axes, shuffled_axes) = plt.subplots(1, 2, figsize=(12, 3))
 for axes, grid, tokens, title in (
     (plain_axes, out_plain, word_tokens, "outputs, tokens in order"),
     (shuffled_axes, out_shuffled, [word_tokens[i] for i in order], "outputs, tokens shuffled"),
 ):
-    limit = out_plain.abs().max().item()
-    axes.imshow(grid, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
+    # the rows are close to each other (this head's scores are small), so show how each differs from their mean
+    limit = (out_plain - average_row).abs().max().item()
+    axes.imshow(grid - average_row, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
     axes.set_yticks(range(T_words), [repr(t) for t in tokens])
-    axes.set(title=title, xlabel=f"the head's {d_head} output numbers")
+    axes.set(title=title + ", minus their mean row", xlabel=f"the head's {d_head} output numbers")
     axes.grid(False)
 plt.show()
 print("order:", [word_tokens[i] for i in order])
 torch.testing.assert_close(out_shuffled, out_plain[order])
 
 # %% [markdown]
-# Each token's row is the same in both pictures, only moved: shuffling the input shuffles the output the same way
+# This head's scores are small, so every token averages the values almost evenly and the outputs are close to
+# each other; the pictures show each output minus their mean row, to make the differences visible. Each token's
+# row is the same in both pictures, only moved: shuffling the input shuffles the output the same way
 # (`out_shuffled == out_plain[order]`), so without positions this head cannot tell *the cat sat on the mat* from
 # any other order of those words. (The two ` the`s even get identical rows: same vector, same output.)
 #
