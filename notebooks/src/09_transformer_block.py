@@ -22,7 +22,8 @@
 # numbers (the square root of the mean squared difference from the mean) appear in section 9.4.
 #
 # **Time**: 60 to 90 minutes, six exercises included. (In the course's tests, fast mode `COURSE_FAST=1`, the
-# notebook took about 20 s on a 2-core machine busy with other jobs.)
+# notebook took about 30 s of CPU time on a busy 2-core machine, kernel start included; most of it goes to the
+# training experiments of sections 9.5 and 9.8.)
 #
 # | section | idea | you write |
 # |---|---|---|
