@@ -48,7 +48,7 @@ from course_utils.training import (
 
 CHAR_GPT_FILE = "char_gpt.pt"
 # sha256 of data/char_gpt.pt, written when `python -m course_utils.trainer --export data/char_gpt.pt` last made it
-CHAR_GPT_SHA256 = ""
+CHAR_GPT_SHA256 = "dbc1e00f746ae21420c2c686974b3007b259eddd19010e5a315cb3d1c9860c8a"
 CHECKPOINT_DIR_ENV_VAR = "COURSE_CHECKPOINT_DIR"
 CHECKPOINT_FORMAT = "course_utils.trainer/1"
 HELDOUT_SAMPLE_CHUNKS = 25  # the held-out sample: 25 stretches of 4,000 characters spread over the held-out plays
@@ -657,9 +657,11 @@ def main(argv: Sequence[str] | None = None) -> CharTrainer:
     return trainer
 
 
-def export(trainer: CharTrainer, path: Path, argv: Sequence[str]) -> None:
-    """Export ``trainer``'s model as float16 with its record, and print the held-out loss, size and sha256."""
+def export(trainer: CharTrainer, path: Path, argv: Sequence[str], note: str = "") -> None:
+    """Export ``trainer``'s model as float16 with its record (``note``: anything else to say about the run), and
+    print the held-out loss, size and sha256."""
     meta = {
+        "note": note,
         "command": "python -m course_utils.trainer " + " ".join(argv),
         "settings": trainer.settings.to_dict(),
         "seed": trainer.settings.seed,

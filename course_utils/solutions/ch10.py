@@ -9,15 +9,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-# GPT-3's shape (the 175B model of "Language Models are Few-Shot Learners", 2020)
-GPT3_VOCAB_SIZE = 50_257
-GPT3_D_MODEL = 12_288
-GPT3_N_LAYER = 96
-GPT3_N_HEAD = 96
-GPT3_D_HEAD = GPT3_D_MODEL // GPT3_N_HEAD  # 128
-GPT3_D_MLP = 4 * GPT3_D_MODEL  # 49,152 neurons in each MLP
-GPT3_CONTEXT = 2_048
-
 
 def gpt_forward(model: torch.nn.Module, ids: torch.Tensor) -> torch.Tensor:
     """The forward pass of a ``course_utils.gpt.GPT``, written with its parts: ids (B, T) -> logits (B, T, V).
@@ -46,25 +37,29 @@ def count_parameters(model: torch.nn.Module) -> int:
 
 
 def gpt3_parameter_table() -> dict[str, int]:
-    """GPT-3's weights by matrix group, computed from its shape (the ``GPT3_*`` constants of this module).
+    """GPT-3's weights by matrix group, computed from its shape: vocabulary 50,257, width 12,288, 96 layers of
+    96 heads each, MLPs four times as wide as the model.
 
     Keys: ``embedding`` (vocabulary x width), ``key``, ``query``, ``value_down`` and ``value_up`` (each head of each
     layer has a width x d_head matrix of each kind), ``up_projection`` and ``down_projection`` (each layer's MLP:
     width x 4 * width), ``unembedding`` (width x vocabulary). Each value is the number of weights in that group,
     over all layers and heads; biases, layer norms and position embeddings are left out.
     """
-    per_head = GPT3_D_MODEL * GPT3_D_HEAD  # one head's key (or query, or value) matrix
-    attention = per_head * GPT3_N_HEAD * GPT3_N_LAYER
-    mlp = GPT3_D_MODEL * GPT3_D_MLP * GPT3_N_LAYER
+    vocab_size, d_model, n_layer, n_head = 50_257, 12_288, 96, 96
+    d_head = d_model // n_head  # 128
+    d_mlp = 4 * d_model  # 49,152 neurons in each MLP
+    per_head = d_model * d_head  # one head's key (or query, or value-down, or value-up) matrix
+    attention = per_head * n_head * n_layer
+    mlp = d_model * d_mlp * n_layer
     return {
-        "embedding": GPT3_VOCAB_SIZE * GPT3_D_MODEL,
+        "embedding": vocab_size * d_model,
         "key": attention,
         "query": attention,
         "value_down": attention,
         "value_up": attention,
         "up_projection": mlp,
         "down_projection": mlp,
-        "unembedding": GPT3_D_MODEL * GPT3_VOCAB_SIZE,
+        "unembedding": d_model * vocab_size,
     }
 
 

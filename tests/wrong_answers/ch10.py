@@ -112,7 +112,7 @@ def table_mlp_not_wider():
 
 
 def table_one_layer():
-    V, C, L, H = 50_257, 12_288, 96, 96
+    V, C, H = 50_257, 12_288, 96
     attention = C * (C // H) * H
     return {
         "embedding": V * C,
