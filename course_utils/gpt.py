@@ -20,7 +20,7 @@ from torch import nn
 
 from course_utils import validate
 from course_utils.attention import attention_scores, attention_weights
-from course_utils.sampling import check_temperature, sample_next_token
+from course_utils.sampling import check_temperature, check_top_p, sample_next_token
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ class GPTConfig:
     ``vocab_size``: how many tokens it knows; ``context``: the most tokens it reads at once; ``n_layer``: how
     many blocks; ``n_head``: attention heads per block; ``d_model``: the width of every token's vector (a
     multiple of ``n_head``); ``dropout``: the share of activations zeroed in training (0 turns it off);
-    ``bias``: whether linear layers and layer norms carry a bias.
+    ``bias``: whether linear layers and layer norms carry a bias; ``fast_attention``: compute attention with
+    torch's fused ``F.scaled_dot_product_attention`` (the same numbers, to rounding, in less time and memory:
+    chapter 10) instead of the scores, mask, softmax and weighted sum written out (chapter 08).
     """
 
     vocab_size: int
@@ -40,14 +42,17 @@ class GPTConfig:
     d_model: int = 128
     dropout: float = 0.0
     bias: bool = True
+    fast_attention: bool = False
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context", "n_layer", "n_head", "d_model"):
             # frozen: object.__setattr__ stores the checked value (a numpy integer becomes a plain int)
             object.__setattr__(self, name, validate.whole_number(getattr(self, name), f"GPTConfig.{name}", minimum=1))
         object.__setattr__(self, "dropout", validate.real_number(self.dropout, "GPTConfig.dropout", minimum=0.0))
-        if not isinstance(self.bias, bool):
-            raise TypeError(f"GPTConfig.bias must be True or False, got {validate.describe(self.bias)}.")
+        for name in ("bias", "fast_attention"):
+            if not isinstance(getattr(self, name), bool):
+                got = validate.describe(getattr(self, name))
+                raise TypeError(f"GPTConfig.{name} must be True or False, got {got}.")
         if self.d_model % self.n_head != 0:
             raise ValueError(
                 f"GPTConfig.d_model ({self.d_model}) must be a multiple of n_head ({self.n_head}): each head "
@@ -114,9 +119,14 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         # split the width into heads: (B, T, C) -> (B, H, T, D)
         q, k, v = (t.view(B, T, self.n_head, self.d_head).transpose(1, 2) for t in (q, k, v))
-        scores = attention_scores(q, k)  # (B, H, T, T): how well query i matches key j, over sqrt(D)
-        weights = self.attn_dropout(attention_weights(scores, self.causal[:T, :T]))  # no looking ahead; rows sum to 1
-        out = weights @ v  # (B, H, T, D): a weighted average of the values
+        if self.config.fast_attention:
+            # the same four steps as below, fused by torch into one call (no (T, T) matrix kept for backward)
+            dropout = self.attn_dropout.p if self.training else 0.0
+            out = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True)  # (B, H, T, D)
+        else:
+            scores = attention_scores(q, k)  # (B, H, T, T): how well query i matches key j, over sqrt(D)
+            weights = self.attn_dropout(attention_weights(scores, self.causal[:T, :T]))  # no looking ahead
+            out = weights @ v  # (B, H, T, D): a weighted average of the values
         out = out.transpose(1, 2).contiguous().view(B, T, C)  # heads side by side again
         return self.resid_dropout(self.c_proj(out))
 
@@ -249,13 +259,15 @@ class GPT(nn.Module):
         temperature: float = 1.0,
         top_k: int | None = None,
         generator: torch.Generator | None = None,
+        top_p: float | None = None,
     ) -> torch.Tensor:
         """Continue ``ids`` by ``max_new_tokens`` tokens: predict, sample, append, repeat.
 
         ``ids`` is (T,) or (B, T); the result has the same number of dimensions, with the new tokens after the
         prompt. Only the last ``context`` tokens are read at each step. ``temperature`` 0 takes the likeliest
         token every time (greedy); higher values flatten the distribution. ``top_k`` keeps only the k likeliest
-        tokens. Draws are made on the CPU with ``generator`` (torch's global one if None), so a seeded
+        tokens, ``top_p`` the fewest likeliest tokens whose probabilities add up to p (chapter 07). Draws are
+        made on the CPU with ``generator`` (torch's global one if None), so a seeded
         generator draws the same random numbers on any device, and so the same tokens unless the device's
         rounding of the logits tips a near-tie.
         """
@@ -266,6 +278,8 @@ class GPT(nn.Module):
         check_temperature(temperature)
         if top_k is not None:
             validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
+        if top_p is not None:
+            check_top_p(top_p, "top_p")
         if generator is not None:
             validate.generator(generator, "generator")
         was_training = self.training
@@ -275,7 +289,7 @@ class GPT(nn.Module):
             sequence = sequence.long().to(self.wte.weight.device)
             for _ in range(max_new_tokens):
                 logits = self(sequence[:, -self.config.context :])[:, -1, :]  # (B, V): the last position's scores
-                next_ids = sample_next_token(logits, temperature, top_k, generator)  # (B,)
+                next_ids = sample_next_token(logits, temperature, top_k, generator, top_p)  # (B,)
                 sequence = torch.cat([sequence, next_ids[:, None].to(sequence.device)], dim=1)
         finally:
             self.train(was_training)

@@ -6,6 +6,7 @@ train every model with :func:`train`.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -148,3 +149,148 @@ def batches_per_epoch(count: int, batch_size: int) -> int:
     count = validate.whole_number(count, "count", minimum=1)
     batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
     return -(-count // batch_size)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Chapter 10: training a GPT. One step over every position of a batch of windows, the optimiser nanoGPT uses
+# (AdamW, weight decay on the 2-D weights only), and a learning rate that warms up and then decays on a cosine.
+
+
+def training_step(
+    model: torch.nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, clip: float = 1.0
+) -> float:
+    """One step of training a GPT: predict, measure, find the gradients, clip them, nudge the weights.
+
+    ``x`` and ``y`` are (B, T) token ids, ``y`` being ``x`` shifted one to the left (as
+    :func:`course_utils.text.random_windows` makes them); ``model(x)`` gives logits (B, T, V). The loss is the
+    cross-entropy of every position's prediction, averaged over all B * T of them. Before the step, the gradients
+    are scaled down together so that their overall length (norm) is at most ``clip`` (``clip_grad_norm_``): one
+    unlucky batch cannot throw the weights far. Returns the loss from before the step, as a Python float.
+    This is exercise ``ch10.training_step``; the chapter's loop and ``python -m course_utils.trainer`` call it
+    (as :func:`gpt_training_step`).
+    """
+    validate.optimizer(optimizer, "optimizer", model=model)
+    clip = validate.real_number(clip, "clip", above=0.0, hint="1.0 is usual.")
+    for name, value in (("x", x), ("y", y)):
+        validate.token_ids(value, name, ndim=2, check_range=False, hint="Use random_windows(ids, context, ...).")
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a tensor of token ids, got {validate.describe(value)}.")
+    if x.shape != y.shape:
+        raise ValueError(
+            f"x {tuple(x.shape)} and y {tuple(y.shape)} must have the same shape: y is x shifted one to the left, "
+            f"a target at every position."
+        )
+    optimizer.zero_grad(set_to_none=True)  # gradients add up in .grad: clear the last step's
+    logits = model(x)  # (B, T, V)
+    loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())  # every position counts
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return loss.item()
+
+
+gpt_training_step = training_step
+"""The name later chapters and the trainer use for :func:`training_step` (``train_step`` is chapter 02's)."""
+
+
+def adamw_for_gpt(
+    model: torch.nn.Module,
+    lr: float,
+    weight_decay: float = 0.1,
+    betas: tuple[float, float] = (0.9, 0.99),
+) -> torch.optim.AdamW:
+    """AdamW that decays only the 2-D weights (matrices and embeddings), never biases or layer norms' scales.
+
+    Weight decay pulls every weight a little towards 0 at each step; for a matrix that keeps it from relying on
+    a few huge weights, but a layer norm's scale pulled to 0 would switch its layer off. nanoGPT does the same.
+    """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {validate.describe(model)}.")
+    lr = validate.real_number(lr, "lr", above=0.0, hint="1e-3 is a good start for a small GPT.")
+    weight_decay = validate.real_number(weight_decay, "weight_decay", minimum=0.0)
+    if not isinstance(betas, tuple | list) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.99), got {validate.describe(betas)}.")
+    betas = tuple(validate.real_number(b, "betas", minimum=0.0, below=1.0) for b in betas)
+    parameters = list(model.parameters())  # a tied weight once
+    decay = [p for p in parameters if p.requires_grad and p.ndim >= 2]
+    no_decay = [p for p in parameters if p.requires_grad and p.ndim < 2]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=lr,
+        betas=betas,
+    )
+
+
+def warmup_cosine_lr(step: int, *, peak_lr: float, min_lr: float, warmup_steps: int, decay_steps: int) -> float:
+    """The learning rate at ``step`` (counted from 0): a linear warm-up to ``peak_lr`` over ``warmup_steps``,
+    then half a cosine down to ``min_lr`` at ``decay_steps``, and ``min_lr`` after that (nanoGPT's schedule).
+
+    Early on the weights are random and the gradients large and noisy, so small steps first; at the end, small
+    steps again, to settle into a minimum rather than bounce around it.
+    """
+    step = validate.whole_number(step, "step", minimum=0)
+    peak_lr = validate.real_number(peak_lr, "peak_lr", above=0.0)
+    min_lr = validate.real_number(min_lr, "min_lr", minimum=0.0, maximum=peak_lr, hint="At most peak_lr.")
+    warmup_steps = validate.whole_number(warmup_steps, "warmup_steps", minimum=0)
+    decay_steps = validate.whole_number(decay_steps, "decay_steps", minimum=warmup_steps + 1, hint="After warm-up.")
+    if step < warmup_steps:
+        return peak_lr * (step + 1) / (warmup_steps + 1)
+    if step >= decay_steps:
+        return min_lr
+    progress = (step - warmup_steps) / (decay_steps - warmup_steps)  # 0 -> 1
+    return min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (peak_lr - min_lr)
+
+
+def set_learning_rate(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Set every parameter group of ``optimizer`` to learning rate ``lr``."""
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim optimizer, got {validate.describe(optimizer)}.")
+    lr = validate.real_number(lr, "lr", minimum=0.0)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
+def heldout_windows(ids: torch.Tensor, context: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``ids`` (1-D) cut into windows of ``context`` that do not overlap, with their targets: (N, context) each.
+
+    Every id but the last is predicted once, so the mean loss over these windows is the loss on the whole text.
+    """
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(f"ids must be a 1-D tensor of token ids, got {validate.describe(ids)}.")
+    validate.token_ids(ids, "ids", ndim=1)
+    context = validate.whole_number(context, "context", minimum=1)
+    count = (len(ids) - 1) // context
+    if count < 1:
+        raise ValueError(f"ids holds {len(ids)} ids, too few for one window of {context} and its targets.")
+    inputs = ids[: count * context].view(count, context)
+    targets = ids[1 : count * context + 1].view(count, context)
+    return inputs, targets
+
+
+@torch.no_grad()
+def mean_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int = 64) -> float:
+    """The mean next-token cross-entropy of ``model`` over every position of ``inputs`` (N, T) against
+    ``targets`` (N, T), in batches, in eval mode (the model's mode is restored after)."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {validate.describe(model)}.")
+    for name, value in (("inputs", inputs), ("targets", targets)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a tensor of token ids, got {validate.describe(value)}.")
+        validate.token_ids(value, name, ndim=2, min_length=1)
+    if inputs.shape != targets.shape or len(inputs) == 0:
+        raise ValueError(
+            f"inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} must have the same, non-empty shape: "
+            f"make them with heldout_windows(ids, context)."
+        )
+    batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
+    was_training = model.training
+    model.eval()
+    total = 0.0
+    try:
+        for start in range(0, len(inputs), batch_size):
+            x, y = inputs[start : start + batch_size], targets[start : start + batch_size]
+            logits = model(x)
+            total += torch.nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="sum").item()
+    finally:
+        model.train(was_training)
+    return total / inputs.numel()

@@ -1,0 +1,692 @@
+"""Train a character-level GPT on Shakespeare from the command line, with checkpoints and ``--resume``.
+
+    python -m course_utils.trainer                       # the course's default run (minutes on a laptop CPU)
+    python -m course_utils.trainer --steps 200 --out /tmp/try.pt       # a short try
+    python -m course_utils.trainer --resume              # carry on from the checkpoint after an interruption
+    python -m course_utils.trainer --preset nanogpt-cpu  # nanoGPT's "baby GPT" CPU recipe, for comparison
+
+Chapter 10 trains the same model with the same code in its notebook: :class:`CharTrainer` draws random windows
+from the training part of the course's split (chapter 03), steps with
+:func:`course_utils.training.gpt_training_step` (AdamW, gradient clipping, a warm-up then cosine learning rate)
+and measures the held-out loss on the four held-out plays every so often. A checkpoint holds the model, the
+optimiser's state, the step, the settings, the vocabulary and the random generators' states, so that a resumed
+run draws the same batches and ends with the same weights as one that was never interrupted.
+
+:func:`load_char_gpt` gives later chapters a trained model: the learner's own checkpoint when there is one
+(``checkpoints/char_gpt.pt`` in the course folder, or ``$COURSE_CHECKPOINT_DIR/char_gpt.pt``), else the model the
+course ships in ``data/char_gpt.pt`` (trained by this module's default run, float16, sha256-checked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
+
+from course_utils import validate
+from course_utils.data import DataError, data_path, shakespeare_split, shakespeare_text
+from course_utils.gpt import GPT, GPTConfig
+from course_utils.text import char_vocab, encode_array, random_windows
+from course_utils.training import (
+    adamw_for_gpt,
+    gpt_training_step,
+    heldout_windows,
+    mean_loss,
+    set_learning_rate,
+    warmup_cosine_lr,
+)
+
+CHAR_GPT_FILE = "char_gpt.pt"
+# sha256 of data/char_gpt.pt, written when `python -m course_utils.trainer --export data/char_gpt.pt` last made it
+CHAR_GPT_SHA256 = "dbc1e00f746ae21420c2c686974b3007b259eddd19010e5a315cb3d1c9860c8a"
+CHECKPOINT_DIR_ENV_VAR = "COURSE_CHECKPOINT_DIR"
+CHECKPOINT_FORMAT = "course_utils.trainer/1"
+HELDOUT_SAMPLE_CHUNKS = 25  # the held-out sample: 25 stretches of 4,000 characters spread over the held-out plays
+HELDOUT_SAMPLE_CHUNK_CHARS = 4_000
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything that defines a training run: the model's shape and the optimiser's schedule.
+
+    The model: ``context``, ``n_layer``, ``n_head``, ``d_model``, ``dropout``, ``bias`` and ``fast_attention``
+    (see :class:`~course_utils.gpt.GPTConfig`; the vocabulary is Shakespeare's characters). The run:
+    ``batch_size`` windows per step for ``steps`` steps; the learning rate warms up over ``warmup_steps`` to
+    ``peak_lr`` and decays on a cosine to ``min_lr`` at the last step; AdamW with ``weight_decay`` on the 2-D
+    weights and betas ``(beta1, beta2)``; gradients clipped to norm ``clip``; the held-out loss every
+    ``eval_every`` steps; ``seed`` for the weights and the batches. The defaults are the course's default run.
+    """
+
+    context: int = 128
+    n_layer: int = 4
+    n_head: int = 4
+    d_model: int = 128
+    dropout: float = 0.0
+    bias: bool = False
+    fast_attention: bool = True
+    batch_size: int = 32
+    steps: int = 2500
+    peak_lr: float = 3e-3
+    min_lr: float = 3e-4
+    warmup_steps: int = 100
+    weight_decay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.99
+    clip: float = 1.0
+    eval_every: int = 250
+    seed: int = 1337
+
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "steps", "eval_every"):
+            object.__setattr__(self, name, validate.whole_number(getattr(self, name), f"{name}", minimum=1))
+        for name in ("warmup_steps", "seed"):
+            object.__setattr__(self, name, validate.whole_number(getattr(self, name), f"{name}", minimum=0))
+        for name in ("peak_lr", "clip"):
+            object.__setattr__(self, name, validate.real_number(getattr(self, name), name, above=0.0))
+        for name in ("min_lr", "weight_decay"):
+            object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0))
+        for name in ("beta1", "beta2"):
+            object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0, below=1.0))
+        if self.min_lr > self.peak_lr:
+            raise ValueError(f"min_lr ({self.min_lr}) must be at most peak_lr ({self.peak_lr}): the rate decays.")
+        if self.warmup_steps >= self.steps:
+            raise ValueError(
+                f"warmup_steps ({self.warmup_steps}) must be fewer than steps ({self.steps}): lower it, such as "
+                f"warmup_steps={max(0, self.steps // 10)}."
+            )
+        self.model_config(vocab_size=1)  # checks the model's sizes (d_model a multiple of n_head, ...) now
+
+    def model_config(self, vocab_size: int) -> GPTConfig:
+        """The :class:`GPTConfig` of the model these settings train, for a vocabulary of ``vocab_size`` tokens."""
+        return GPTConfig(
+            vocab_size=vocab_size,
+            context=self.context,
+            n_layer=self.n_layer,
+            n_head=self.n_head,
+            d_model=self.d_model,
+            dropout=self.dropout,
+            bias=self.bias,
+            fast_attention=self.fast_attention,
+        )
+
+    def learning_rate(self, step: int) -> float:
+        """The learning rate of step ``step`` (from 0): warm-up, then cosine decay to ``min_lr`` at the last step."""
+        return warmup_cosine_lr(
+            step, peak_lr=self.peak_lr, min_lr=self.min_lr, warmup_steps=self.warmup_steps, decay_steps=self.steps
+        )
+
+    def to_dict(self) -> dict:
+        """The settings as a plain dict; ``TrainSettings(**d)`` rebuilds them."""
+        return dataclasses.asdict(self)
+
+
+DEFAULT_SETTINGS = TrainSettings()
+"""The course's default run (chapter 10 chose it by measurement with ``benchmarks/train_speed.py``)."""
+
+NANOGPT_CPU_RECIPE = TrainSettings(
+    context=64,
+    n_layer=4,
+    n_head=4,
+    d_model=128,
+    dropout=0.0,
+    bias=False,  # nanoGPT's train.py default
+    fast_attention=True,  # nanoGPT uses F.scaled_dot_product_attention whenever torch has it
+    batch_size=12,
+    steps=2000,
+    peak_lr=1e-3,
+    min_lr=1e-4,
+    warmup_steps=100,
+    weight_decay=0.1,
+    beta1=0.9,
+    beta2=0.99,
+    clip=1.0,
+    eval_every=250,
+    seed=1337,
+)
+"""nanoGPT's "baby GPT" on a CPU (its README): block 64, batch 12, 4 layers, 4 heads, 128 wide, no dropout,
+AdamW at 1e-3 with betas (0.9, 0.99) and weight decay 0.1, 100 warm-up steps, cosine decay to 1e-4 over 2000."""
+
+PRESETS = {"default": DEFAULT_SETTINGS, "nanogpt-cpu": NANOGPT_CPU_RECIPE}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The data: Shakespeare's characters, the course's split, and a fixed held-out sample
+
+
+@dataclass(frozen=True)
+class CharCorpus:
+    """A character vocabulary and the training and held-out text as 1-D tensors of ids."""
+
+    vocab: list[str]
+    train_ids: torch.Tensor
+    heldout_ids: torch.Tensor
+
+    @classmethod
+    def shakespeare(cls) -> CharCorpus:
+        """The course's Shakespeare: every character of the works in the vocabulary, the course's one split."""
+        vocab = char_vocab(shakespeare_text())
+        train_text, heldout_text = shakespeare_split()
+        return cls(
+            vocab=vocab,
+            train_ids=torch.from_numpy(encode_array(train_text, vocab)),
+            heldout_ids=torch.from_numpy(encode_array(heldout_text, vocab)),
+        )
+
+    def heldout_sample(self, context: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A fixed sample of the held-out text (25 stretches of 4,000 characters spread evenly over it), cut
+        into windows of ``context``: a held-out loss that is quick to measure and the same for every run."""
+        context = validate.whole_number(context, "context", minimum=1)
+        size = min(HELDOUT_SAMPLE_CHUNK_CHARS, len(self.heldout_ids))
+        stride = max(1, (len(self.heldout_ids) - size) // (HELDOUT_SAMPLE_CHUNKS - 1))
+        chunks = [self.heldout_ids[i * stride : i * stride + size] for i in range(HELDOUT_SAMPLE_CHUNKS)]
+        pairs = [heldout_windows(chunk, min(context, len(chunk) - 1)) for chunk in chunks if len(chunk) > 1]
+        return torch.cat([x for x, _ in pairs]), torch.cat([y for _, y in pairs])
+
+
+@dataclass
+class TrainHistory:
+    """What a run recorded: the training loss at every step, the held-out loss now and then, and the time."""
+
+    steps: list[int] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
+    learning_rates: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    eval_losses: list[float] = field(default_factory=list)
+    seconds: float = 0.0  # training time, held-out evaluations excluded
+    eval_seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The trainer
+
+
+class CharTrainer:
+    """A character GPT being trained: the model, its optimiser, the batch generator and what it recorded.
+
+    ``CharTrainer(settings)`` starts a fresh run on the course's Shakespeare; :meth:`train` runs it (all of it,
+    or some steps at a time); :meth:`save` writes a checkpoint and :meth:`from_checkpoint` carries on from one.
+    """
+
+    def __init__(
+        self,
+        settings: TrainSettings = DEFAULT_SETTINGS,
+        corpus: CharCorpus | None = None,
+        device: str | torch.device = "cpu",
+    ) -> None:
+        if not isinstance(settings, TrainSettings):
+            raise TypeError(
+                f"settings must be TrainSettings, got {validate.describe(settings)}: use TrainSettings(steps=...) "
+                f"or DEFAULT_SETTINGS."
+            )
+        if corpus is None:
+            corpus = CharCorpus.shakespeare()
+        if not isinstance(corpus, CharCorpus):
+            raise TypeError(f"corpus must be a CharCorpus, got {validate.describe(corpus)}.")
+        self.settings = settings
+        self.corpus = corpus
+        self.device = torch.device(device)
+        # the ids are checked here, on the CPU, where they enter: nothing inside a step reads them back
+        for name, ids in (("train_ids", corpus.train_ids), ("heldout_ids", corpus.heldout_ids)):
+            validate.token_ids(ids.cpu(), f"corpus.{name}", vocab_size=len(corpus.vocab), check_range=True)
+        self.train_ids = corpus.train_ids.long().to(self.device)
+        self.config = settings.model_config(vocab_size=len(corpus.vocab))
+        # the weights are drawn from the run's seed without touching the caller's global generator
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(settings.seed)
+            self.model = GPT(self.config).to(self.device)
+        self.optimizer = adamw_for_gpt(
+            self.model, settings.peak_lr, settings.weight_decay, (settings.beta1, settings.beta2)
+        )
+        self.generator = torch.Generator().manual_seed(settings.seed)  # CPU: the same batches on any device
+        self.dropout_generator_state = torch.Generator().manual_seed(settings.seed + 1).get_state()
+        self.step = 0
+        self.history = TrainHistory()
+        sample_x, sample_y = corpus.heldout_sample(settings.context)
+        self.heldout_x, self.heldout_y = sample_x.to(self.device), sample_y.to(self.device)
+
+    # one step and one evaluation ---------------------------------------------------------------------------
+
+    def train_step(self) -> float:
+        """One step: a batch of random training windows, the scheduled learning rate, and
+        :func:`~course_utils.training.gpt_training_step`. Returns the batch's loss."""
+        lr = self.settings.learning_rate(self.step)
+        set_learning_rate(self.optimizer, lr)
+        x, y = random_windows(self.train_ids, self.settings.context, self.settings.batch_size, self.generator)
+        self.model.train()
+        with torch.random.fork_rng(devices=[]):
+            # dropout draws from torch's global generator: give it the run's own state, so a resumed run draws alike
+            torch.set_rng_state(self.dropout_generator_state)
+            loss = gpt_training_step(self.model, self.optimizer, x, y, clip=self.settings.clip)
+            self.dropout_generator_state = torch.get_rng_state()
+        self.step += 1
+        self.history.steps.append(self.step)
+        self.history.losses.append(loss)
+        self.history.learning_rates.append(lr)
+        return loss
+
+    def evaluate(self) -> float:
+        """The held-out loss on the fixed sample of the held-out plays (nats per character)."""
+        return mean_loss(self.model, self.heldout_x, self.heldout_y, batch_size=128)
+
+    def heldout_loss(self) -> float:
+        """The held-out loss over every character of the held-out plays (slower than :meth:`evaluate`)."""
+        x, y = heldout_windows(self.corpus.heldout_ids, self.settings.context)
+        return mean_loss(self.model, x.to(self.device), y.to(self.device), batch_size=128)
+
+    @property
+    def done(self) -> bool:
+        """Whether the run has taken all its steps."""
+        return self.step >= self.settings.steps
+
+    def train(
+        self,
+        steps: int | None = None,
+        *,
+        progress: bool = True,
+        checkpoint: str | Path | None = None,
+        on_eval: Callable[[CharTrainer], None] | None = None,
+    ) -> TrainHistory:
+        """Take ``steps`` more steps (all that are left if None), measuring the held-out loss every
+        ``eval_every`` steps and at the end of the run; save a checkpoint to ``checkpoint`` (if given) at each
+        measurement and when interrupted; call ``on_eval(self)`` after each measurement (a live plot)."""
+        left = self.settings.steps - self.step
+        steps = left if steps is None else validate.whole_number(steps, "steps", minimum=0, maximum=left)
+        if not isinstance(progress, bool):
+            raise TypeError(f"progress must be True or False, got {validate.describe(progress)}.")
+        if on_eval is not None:
+            validate.function(on_eval, "on_eval", hint="It takes the trainer and returns nothing.")
+        tokens_per_step = self.settings.batch_size * self.settings.context
+        bar = tqdm(total=steps, desc="training", unit="step", disable=not progress)
+        try:
+            for _ in range(steps):
+                start = time.perf_counter()
+                loss = self.train_step()
+                elapsed = time.perf_counter() - start
+                self.history.seconds += elapsed
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{tokens_per_step / max(elapsed, 1e-9):,.0f}")
+                if self.step % self.settings.eval_every == 0 or self.done:
+                    start = time.perf_counter()
+                    self.history.eval_steps.append(self.step)
+                    self.history.eval_losses.append(self.evaluate())
+                    self.history.eval_seconds += time.perf_counter() - start
+                    bar.set_postfix(loss=f"{loss:.3f}", held_out=f"{self.history.eval_losses[-1]:.3f}")
+                    if checkpoint is not None:
+                        self.save(checkpoint)
+                    if on_eval is not None:
+                        on_eval(self)
+        except KeyboardInterrupt:
+            if checkpoint is not None:
+                self.save(checkpoint)
+                print(f"\nInterrupted at step {self.step}: saved {checkpoint}; carry on with --resume.")
+            raise
+        finally:
+            bar.close()
+            self.model.eval()
+        return self.history
+
+    # checkpoints --------------------------------------------------------------------------------------------
+
+    def checkpoint(self) -> dict:
+        """Everything needed to carry on: settings, vocabulary, weights, optimiser, step, generators, history."""
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "settings": self.settings.to_dict(),
+            "config": self.config.to_dict(),
+            "vocab": list(self.corpus.vocab),
+            "weights": {name: t.detach().cpu() for name, t in self.model.state_dict().items()},
+            "optimizer": _to_cpu(self.optimizer.state_dict()),
+            "step": self.step,
+            "generator_state": self.generator.get_state(),
+            "dropout_generator_state": self.dropout_generator_state,
+            "history": dataclasses.asdict(self.history),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`checkpoint` to ``path`` (through a temporary file, so an interruption never leaves half a
+        checkpoint), and return the path."""
+        path = _path(path, "path")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        torch.save(self.checkpoint(), temporary)
+        temporary.replace(path)
+        return path
+
+    @classmethod
+    def from_checkpoint(
+        cls,
+        path: str | Path,
+        settings: TrainSettings | None = None,
+        corpus: CharCorpus | None = None,
+        device: str | torch.device = "cpu",
+    ) -> CharTrainer:
+        """Carry on the run saved in ``path``. ``settings``, if given, must be the checkpoint's own (a
+        checkpoint from another config is refused with the settings that differ); None takes the checkpoint's."""
+        bundle = _read_checkpoint(_path(path, "path").read_bytes(), str(path))
+        if "optimizer" not in bundle:
+            raise ValueError(
+                f"{path} holds a model exported for sharing (no optimiser state), not a training checkpoint: "
+                f"it cannot be resumed. Start a new run, or load it with load_char_gpt({str(path)!r})."
+            )
+        saved = TrainSettings(**bundle["settings"])
+        if settings is not None:
+            if not isinstance(settings, TrainSettings):
+                raise TypeError(f"settings must be TrainSettings or None, got {validate.describe(settings)}.")
+            differ = [
+                f"{name}: checkpoint {getattr(saved, name)!r}, asked {getattr(settings, name)!r}"
+                for name in saved.to_dict()
+                if getattr(saved, name) != getattr(settings, name)
+            ]
+            if differ:
+                raise ValueError(
+                    f"The checkpoint {path} was made with other settings ({'; '.join(differ)}): a run can only be "
+                    f"resumed as it started. Resume without those options (the checkpoint's settings are used), or "
+                    f"start a new run with a new --out."
+                )
+        trainer = cls(saved, corpus=corpus, device=device)
+        if bundle["vocab"] != trainer.corpus.vocab:
+            raise ValueError(f"The checkpoint {path} was trained on another vocabulary than this corpus's.")
+        trainer.model.load_state_dict(bundle["weights"])
+        trainer.optimizer.load_state_dict(bundle["optimizer"])
+        trainer.step = bundle["step"]
+        trainer.generator.set_state(bundle["generator_state"])
+        trainer.dropout_generator_state = bundle["dropout_generator_state"]
+        trainer.history = TrainHistory(**bundle["history"])
+        return trainer
+
+    def export(self, path: str | Path, meta: dict) -> bytes:
+        """Save the trained model for sharing: float16 weights (tied embedding once), config, vocabulary and
+        ``meta`` (how it was trained), without the optimiser. Returns the file's bytes."""
+        if not isinstance(meta, dict):
+            raise TypeError(f"meta must be a dict of what the run recorded, got {validate.describe(meta)}.")
+        weights = {name: t.detach().cpu().half() for name, t in self.model.state_dict().items()}
+        del weights["lm_head.weight"]  # the same matrix as wte.weight: stored once, tied again on loading
+        bundle = {
+            "format": CHECKPOINT_FORMAT,
+            "config": self.config.to_dict(),
+            "vocab": list(self.corpus.vocab),
+            "weights": weights,
+            "meta": meta,
+        }
+        buffer = io.BytesIO()
+        torch.save(bundle, buffer)
+        content = buffer.getvalue()
+        _path(path, "path").write_bytes(content)
+        return content
+
+
+def _to_cpu(value: object) -> object:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {key: _to_cpu(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_to_cpu(item) for item in value]
+    return value
+
+
+def _path(value: object, name: str) -> Path:
+    if not isinstance(value, str | Path) or not str(value):
+        raise TypeError(f"{name} must be a file path (a str or pathlib.Path), got {validate.describe(value)}.")
+    return Path(value).expanduser()
+
+
+def _read_checkpoint(content: bytes, where: str) -> dict:
+    try:
+        bundle = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
+        ok = isinstance(bundle, dict) and bundle.get("format") == CHECKPOINT_FORMAT
+    except Exception as error:  # noqa: BLE001 - whatever breaks, the file is not a checkpoint
+        raise DataError(
+            f"{where} is not a checkpoint of course_utils.trainer (reading it failed with {type(error).__name__}): "
+            f"it is damaged or another kind of file."
+        ) from None
+    if not ok:
+        raise DataError(f"{where} is not a checkpoint of course_utils.trainer (it has no {CHECKPOINT_FORMAT!r} tag).")
+    return bundle
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A trained model for later chapters
+
+
+@dataclass
+class CharGPT:
+    """A trained character GPT: ``model`` (eval mode, CPU), its ``vocab`` (characters; id i is vocab[i]) and
+    ``meta`` (how it was trained: command, seed, time, held-out loss, ...)."""
+
+    model: GPT
+    vocab: list[str]
+    meta: dict
+
+    def encode(self, text: str) -> list[int]:
+        """Text -> ids, one per character; a character the model has no id for raises a ValueError naming it."""
+        validate.text(text, "text", allow_empty=True)
+        index = {char: i for i, char in enumerate(self.vocab)}
+        unknown = sorted({char for char in text if char not in index})
+        if unknown:
+            raise ValueError(
+                f"The model has no id for the character(s) {', '.join(map(repr, unknown))}: it knows only the "
+                f"{len(self.vocab)} characters of Shakespeare's works. Remove or replace them."
+            )
+        return [index[char] for char in text]
+
+    def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
+        """Ids -> text."""
+        ids = validate.token_ids(ids, "ids", vocab_size=len(self.vocab), check_range=True)
+        return "".join(self.vocab[i] for i in ids.tolist())
+
+    def generate(
+        self,
+        prompt: str,
+        max_new_tokens: int = 500,
+        temperature: float = 0.8,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        seed: int = 0,
+    ) -> str:
+        """The prompt followed by ``max_new_tokens`` characters the model writes (seeded: the same text each time)."""
+        ids = torch.tensor(self.encode(validate.text(prompt, "prompt")), dtype=torch.long)
+        seed = validate.whole_number(seed, "seed", minimum=0)
+        generator = torch.Generator().manual_seed(seed)
+        out = self.model.generate(ids, max_new_tokens, temperature, top_k, generator=generator, top_p=top_p)
+        return self.decode(out)
+
+
+def checkpoint_dir() -> Path:
+    """Where the trainer saves the learner's checkpoint: ``$COURSE_CHECKPOINT_DIR`` if set, else
+    ``checkpoints/`` in the course folder."""
+    override = os.environ.get(CHECKPOINT_DIR_ENV_VAR, "").strip()
+    if override:
+        return Path(os.path.expandvars(override)).expanduser()
+    return Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+def default_checkpoint() -> Path:
+    """The learner's own checkpoint, ``checkpoint_dir() / "char_gpt.pt"`` (it may not exist)."""
+    return checkpoint_dir() / CHAR_GPT_FILE
+
+
+def char_gpt_from_bytes(content: bytes, where: str = "the file") -> CharGPT:
+    """Rebuild a :class:`CharGPT` (float32, eval mode, CPU) from a training checkpoint or an exported model."""
+    if not isinstance(content, bytes | bytearray):
+        raise TypeError(f"content must be the bytes of a saved model, got {validate.describe(content)}.")
+    bundle = _read_checkpoint(bytes(content), where)
+    try:
+        model = GPT(GPTConfig(**bundle["config"]))
+        weights = {name: t.float() for name, t in bundle["weights"].items()}
+        weights.setdefault("lm_head.weight", weights["wte.weight"])
+        model.load_state_dict(weights)
+        model.lm_head.weight = model.wte.weight  # tied again
+        vocab = list(bundle["vocab"])
+    except Exception as error:  # noqa: BLE001
+        raise DataError(f"{where} is a damaged checkpoint ({type(error).__name__}: {error}).") from None
+    meta = dict(bundle.get("meta", {}))
+    if "meta" not in bundle:  # a training checkpoint: say where it stands
+        history = bundle["history"]
+        meta = {
+            "source": "training checkpoint",
+            "step": bundle["step"],
+            "steps": bundle["settings"]["steps"],
+            "seed": bundle["settings"]["seed"],
+            "training_seconds": round(history["seconds"], 1),
+            "heldout_sample_loss": history["eval_losses"][-1] if history["eval_losses"] else None,
+        }
+    model.eval()
+    return CharGPT(model=model, vocab=vocab, meta=meta)
+
+
+def load_char_gpt(path: str | Path | None = None) -> CharGPT:
+    """A trained character GPT for later chapters.
+
+    ``path`` None: the learner's own checkpoint (:func:`default_checkpoint`, written by
+    ``python -m course_utils.trainer``) if there is one, else the model the course ships in ``data/char_gpt.pt``
+    (its sha256 checked). A path: that checkpoint or exported model.
+    """
+    if path is None:
+        own = default_checkpoint()
+        if own.is_file():
+            return char_gpt_from_bytes(own.read_bytes(), str(own))
+        return load_committed_char_gpt()
+    path = _path(path, "path")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No checkpoint at {path}: train one with `python -m course_utils.trainer --out {path}`, or call "
+            f"load_char_gpt() for the course's own model."
+        )
+    return char_gpt_from_bytes(path.read_bytes(), str(path))
+
+
+def load_committed_char_gpt() -> CharGPT:
+    """The character GPT the course ships in ``data/char_gpt.pt``, after checking the file's sha256."""
+    path = data_path(CHAR_GPT_FILE, rebuild=EXPORT_COMMAND)
+    content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != CHAR_GPT_SHA256:
+        raise DataError(
+            f"The course's character GPT {path} is corrupt or from another training run: its sha256 is {digest}, "
+            f"expected {CHAR_GPT_SHA256}. Restore it with `git checkout -- data/{CHAR_GPT_FILE}`, or retrain it "
+            f"with `{EXPORT_COMMAND}` and update CHAR_GPT_SHA256 in course_utils/trainer.py."
+        )
+    return char_gpt_from_bytes(content, str(path))
+
+
+EXPORT_COMMAND = "python -m course_utils.trainer --out /tmp/char_gpt_run.pt --export data/char_gpt.pt"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.trainer",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="default", help="the settings to start from")
+    for item in dataclasses.fields(TrainSettings):
+        kind = {"int": int, "float": float, "bool": _boolean}[str(item.type)]
+        parser.add_argument(
+            f"--{item.name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {item.name}"
+        )
+    parser.add_argument("--out", type=Path, default=None, help="the checkpoint to write (default: checkpoints/)")
+    parser.add_argument("--resume", action="store_true", help="carry on from the checkpoint at --out")
+    parser.add_argument("--export", type=Path, default=None, help="also write a float16 model for sharing here")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or mps")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> CharTrainer:
+    """Run the command line (``argv``: the arguments, ``sys.argv[1:]`` if None) and return the trainer."""
+    args = _parser().parse_args(argv)
+    overrides = {
+        item.name: getattr(args, item.name)
+        for item in dataclasses.fields(TrainSettings)
+        if getattr(args, item.name) is not None
+    }
+    if args.threads is not None:
+        torch.set_num_threads(validate.whole_number(args.threads, "--threads", minimum=1))
+    out = args.out if args.out is not None else default_checkpoint()
+    if args.resume:
+        if not out.is_file():
+            raise SystemExit(f"--resume: there is no checkpoint at {out} to carry on from (name it with --out).")
+        explicit = overrides or args.preset != "default"
+        wanted = dataclasses.replace(PRESETS[args.preset], **overrides) if explicit else None
+        try:
+            trainer = CharTrainer.from_checkpoint(out, settings=wanted, device=args.device)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
+        print(f"Resuming {out} at step {trainer.step} of {trainer.settings.steps}.")
+    else:
+        settings = dataclasses.replace(PRESETS[args.preset], **overrides)
+        trainer = CharTrainer(settings, device=args.device)
+    config = trainer.config
+    print(
+        f"{trainer.model.num_params():,} parameters ({config.n_layer} layers, {config.n_head} heads, "
+        f"{config.d_model} wide, context {config.context}); {torch.get_num_threads()} CPU threads; "
+        f"checkpoint {out}"
+    )
+    trainer.train(progress=not args.no_progress, checkpoint=out)
+    history = trainer.history
+    print(f"trained to step {trainer.step} in {history.seconds:.0f} s (+{history.eval_seconds:.0f} s of evaluation)")
+    for step, loss in zip(history.eval_steps, history.eval_losses, strict=True):
+        print(f"  step {step:5d}: held-out loss {loss:.3f} (the fixed 100,000-character sample)")
+    if args.export is not None:
+        export(trainer, args.export, argv if argv is not None else sys.argv[1:])
+    return trainer
+
+
+def export(trainer: CharTrainer, path: Path, argv: Sequence[str], note: str = "") -> None:
+    """Export ``trainer``'s model as float16 with its record (``note``: anything else to say about the run), and
+    print the held-out loss, size and sha256."""
+    meta = {
+        "note": note,
+        "command": "python -m course_utils.trainer " + " ".join(argv),
+        "settings": trainer.settings.to_dict(),
+        "seed": trainer.settings.seed,
+        "steps": trainer.step,
+        "tokens_seen": trainer.step * trainer.settings.batch_size * trainer.settings.context,
+        "training_seconds": round(trainer.history.seconds, 1),
+        "cpu_threads": torch.get_num_threads(),
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "torch_version": str(torch.__version__),
+        "heldout_sample_losses": dict(zip(trainer.history.eval_steps, trainer.history.eval_losses, strict=True)),
+    }
+    trainer.export(path, meta)
+    # the held-out loss of the weights as shipped (float16), over every character of the held-out plays
+    shipped = char_gpt_from_bytes(path.read_bytes(), str(path))
+    x, y = heldout_windows(trainer.corpus.heldout_ids, shipped.model.config.context)
+    meta["heldout_loss"] = round(mean_loss(shipped.model, x, y, batch_size=128), 4)
+    content = trainer.export(path, meta)
+    print(
+        f"held-out loss of the float16 model over all {len(trainer.corpus.heldout_ids):,} held-out characters: "
+        f"{meta['heldout_loss']:.4f}"
+    )
+    print(f"saved {path}: {len(content):,} bytes, sha256 {hashlib.sha256(content).hexdigest()}")
+    print("--- a sample at temperature 0.8 ---")
+    print(char_gpt_from_bytes(content).generate("ROMEO.\n", 300, temperature=0.8, seed=0))
+
+
+if __name__ == "__main__":
+    main()

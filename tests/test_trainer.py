@@ -1,0 +1,161 @@
+"""The command-line trainer: it trains, resumes to the very same weights, refuses another config's checkpoint,
+exports a small model and loads the learner's own checkpoint before the course's."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from course_utils import trainer as trainer_module
+from course_utils.data import DataError
+from course_utils.trainer import CharCorpus, CharTrainer, TrainSettings, char_gpt_from_bytes, load_char_gpt
+from course_utils.training import adamw_for_gpt, gpt_training_step, warmup_cosine_lr
+
+TEXT = "ROMEO. But soft, what light through yonder window breaks?\nJULIET. O Romeo, Romeo!\n" * 40
+TINY = TrainSettings(
+    context=16, n_layer=1, n_head=2, d_model=16, dropout=0.1, batch_size=4, steps=12, warmup_steps=3, eval_every=4
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> CharCorpus:
+    vocab = sorted(set(TEXT))
+    ids = torch.tensor([vocab.index(c) for c in TEXT])
+    return CharCorpus(vocab=vocab, train_ids=ids[:2500], heldout_ids=ids[2500:])
+
+
+def test_a_resumed_run_ends_with_the_same_losses_and_weights_as_an_uninterrupted_one(corpus, tmp_path):
+    whole = CharTrainer(TINY, corpus=corpus)
+    whole.train(progress=False)
+    first = CharTrainer(TINY, corpus=corpus)
+    first.train(5, progress=False, checkpoint=tmp_path / "run.pt")  # step 5 is no evaluation step: saved on demand
+    first.save(tmp_path / "run.pt")
+    resumed = CharTrainer.from_checkpoint(tmp_path / "run.pt", corpus=corpus)
+    assert resumed.step == 5
+    resumed.train(progress=False)
+    assert resumed.history.losses == whole.history.losses  # dropout is on: its random draws resume too
+    assert resumed.history.eval_losses == whole.history.eval_losses
+    for (name, a), b in zip(whole.model.state_dict().items(), resumed.model.state_dict().values(), strict=True):
+        assert torch.equal(a, b), name
+
+
+def test_the_same_seed_gives_the_same_run_and_leaves_the_global_generator_alone(corpus):
+    torch.manual_seed(5)
+    before = torch.rand(1)
+    torch.manual_seed(5)
+    a = CharTrainer(TINY, corpus=corpus)
+    a.train(3, progress=False)
+    assert torch.equal(torch.rand(1), before)
+    b = CharTrainer(TINY, corpus=corpus)
+    b.train(3, progress=False)
+    c = CharTrainer(dataclasses.replace(TINY, seed=1), corpus=corpus)
+    c.train(3, progress=False)
+    assert a.history.losses == b.history.losses != c.history.losses
+
+
+def test_a_checkpoint_from_another_config_is_refused_naming_what_differs(corpus, tmp_path):
+    run = CharTrainer(TINY, corpus=corpus)
+    run.train(4, progress=False, checkpoint=tmp_path / "run.pt")
+    with pytest.raises(ValueError, match=r"d_model: checkpoint 16, asked 32.*resumed as it started"):
+        CharTrainer.from_checkpoint(tmp_path / "run.pt", dataclasses.replace(TINY, d_model=32), corpus=corpus)
+    other_vocab = CharCorpus(corpus.vocab[:-1] + ["~"], corpus.train_ids, corpus.heldout_ids)
+    with pytest.raises(ValueError, match="another vocabulary"):
+        CharTrainer.from_checkpoint(tmp_path / "run.pt", corpus=other_vocab)
+
+
+def test_the_command_line_trains_saves_resumes_and_refuses_a_changed_config(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(trainer_module.CharCorpus, "shakespeare", classmethod(lambda cls: _tiny_corpus()))
+    out = tmp_path / "cli.pt"
+    common = ["--context", "16", "--n-layer", "1", "--n-head", "2", "--d-model", "16", "--batch-size", "4"]
+    common += ["--warmup-steps", "2", "--eval-every", "3", "--out", str(out), "--no-progress"]
+    whole = trainer_module.main([*common, "--steps", "6", "--out", str(tmp_path / "whole.pt")])
+    interrupted = trainer_module.main([*common, "--steps", "6", "--eval-every", "3"])
+    assert interrupted.step == 6
+    # interrupt by hand: the checkpoint of step 3, then the same command with --resume and nothing else
+    halfway = CharTrainer(dataclasses.replace(interrupted.settings), corpus=_tiny_corpus())
+    halfway.train(3, progress=False)
+    halfway.save(out)
+    capsys.readouterr()
+    resumed = trainer_module.main(["--resume", "--out", str(out), "--no-progress"])
+    assert "Resuming" in capsys.readouterr().out and resumed.step == 6
+    assert resumed.history.losses == whole.history.losses == interrupted.history.losses
+    with pytest.raises(SystemExit, match="n_layer: checkpoint 1, asked 2"):
+        trainer_module.main([*common, "--steps", "6", "--n-layer", "2", "--resume"])
+    with pytest.raises(SystemExit, match="no checkpoint"):
+        trainer_module.main(["--resume", "--out", str(tmp_path / "none.pt")])
+
+
+def _tiny_corpus() -> CharCorpus:
+    vocab = sorted(set(TEXT))
+    ids = torch.tensor([vocab.index(c) for c in TEXT])
+    return CharCorpus(vocab=vocab, train_ids=ids[:2500], heldout_ids=ids[2500:])
+
+
+def test_export_is_float16_loads_back_and_the_learners_checkpoint_comes_first(corpus, tmp_path, monkeypatch):
+    run = CharTrainer(TINY, corpus=corpus)
+    run.train(progress=False)
+    content = run.export(tmp_path / "small.pt", {"seed": TINY.seed, "heldout_loss": 2.0})
+    loaded = char_gpt_from_bytes(content)
+    assert loaded.meta["heldout_loss"] == 2.0 and loaded.vocab == corpus.vocab
+    assert loaded.model.lm_head.weight is loaded.model.wte.weight
+    assert torch.equal(loaded.model.wte.weight, run.model.wte.weight.half().float())
+    assert loaded.decode(loaded.encode("ROMEO")) == "ROMEO"
+    with pytest.raises(ValueError, match="'Z'"):
+        loaded.encode("ZOO")
+    text = loaded.generate("ROMEO", 20, seed=3)
+    assert text.startswith("ROMEO") and len(text) == 25 and text == loaded.generate("ROMEO", 20, seed=3)
+    # the learner's own checkpoint, when there is one, before the course's model
+    monkeypatch.setenv(trainer_module.CHECKPOINT_DIR_ENV_VAR, str(tmp_path))
+    run.save(tmp_path / trainer_module.CHAR_GPT_FILE)
+    own = load_char_gpt()
+    assert own.meta["source"] == "training checkpoint" and own.meta["step"] == TINY.steps
+    assert torch.equal(own.model.wte.weight, run.model.wte.weight)
+    with pytest.raises(ValueError, match="not a training checkpoint"):
+        CharTrainer.from_checkpoint(tmp_path / "small.pt", corpus=corpus)
+
+
+def test_a_damaged_or_missing_file_is_refused_clearly(tmp_path):
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(DataError, match="not a checkpoint"):
+        load_char_gpt(tmp_path / "bad.pt")
+    with pytest.raises(FileNotFoundError, match="course_utils.trainer"):
+        load_char_gpt(tmp_path / "none.pt")
+
+
+def test_the_committed_model_loads_checked_and_beats_the_bigram(monkeypatch, tmp_path):
+    monkeypatch.setenv(trainer_module.CHECKPOINT_DIR_ENV_VAR, str(tmp_path))  # no learner's checkpoint here
+    shipped = load_char_gpt()
+    assert shipped.meta["heldout_loss"] < 2.54  # chapter 03's bigram, held out
+    assert shipped.model.config == TrainSettings().model_config(len(shipped.vocab))
+    assert not shipped.model.training
+    path = trainer_module.data_path(trainer_module.CHAR_GPT_FILE)
+    assert path.stat().st_size < 10_000_000
+    damaged = tmp_path / "data"
+    damaged.mkdir()
+    (damaged / trainer_module.CHAR_GPT_FILE).write_bytes(path.read_bytes()[:-10])
+    monkeypatch.setenv("COURSE_DATA_DIR", str(damaged))
+    with pytest.raises(DataError, match="sha256"):
+        load_char_gpt()
+
+
+def test_the_schedule_warms_up_then_decays_on_a_cosine():
+    lrs = [warmup_cosine_lr(s, peak_lr=1.0, min_lr=0.1, warmup_steps=10, decay_steps=110) for s in range(120)]
+    assert lrs[0] == pytest.approx(1 / 11) and lrs[9] == pytest.approx(10 / 11)
+    assert lrs[10] == pytest.approx(1.0) and lrs[60] == pytest.approx(0.55) and lrs[110] == lrs[119] == 0.1
+    assert all(a >= b for a, b in zip(lrs[10:], lrs[11:], strict=False))
+
+
+def test_adamw_decays_only_the_matrices_and_the_step_clips_the_gradient():
+    model = torch.nn.Sequential(torch.nn.Embedding(5, 4), torch.nn.LayerNorm(4), torch.nn.Linear(4, 5))
+    optimizer = adamw_for_gpt(model, 1e-3)
+    decay, no_decay = optimizer.param_groups
+    assert decay["weight_decay"] == 0.1 and no_decay["weight_decay"] == 0.0
+    assert {p.ndim for p in decay["params"]} == {2} and {p.ndim for p in no_decay["params"]} == {1}
+    sgd = torch.optim.SGD(model.parameters(), lr=1.0)
+    before = [p.detach().clone() for p in model.parameters()]
+    x = torch.tensor([[0, 1, 2]])
+    loss = gpt_training_step(model, sgd, x, torch.tensor([[1, 2, 3]]), clip=0.01)
+    moved = torch.cat([(p.detach() - b).flatten() for p, b in zip(model.parameters(), before, strict=True)])
+    assert loss > 0 and moved.norm().item() == pytest.approx(0.01, rel=1e-4)  # lr 1 x a gradient clipped to 0.01
