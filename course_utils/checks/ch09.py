@@ -180,6 +180,11 @@ register(
                 "numbers, the last axis, dim=-1.",
                 _ln_wrong(dim=0),
             ),
+            Mistake(
+                "you normalised over the whole tensor (x.mean() with no dim): each vector is normalised over its "
+                "own numbers, the last axis: x.mean(dim=-1, keepdim=True).",
+                _ln_wrong(dim=None),
+            ),
             Mistake("eps was left out: divide by torch.sqrt(variance + eps).", _ln_wrong(use_eps=False)),
             Mistake(
                 "the eps argument was not used (a fixed 1e-5 instead?): divide by torch.sqrt(variance + eps) with "
@@ -188,6 +193,11 @@ register(
             ),
             Mistake("you forgot the scale: multiply the normalised x by weight.", _ln_wrong(scale=False)),
             Mistake("you forgot the shift: add bias after scaling.", _ln_wrong(shift=False)),
+            Mistake(
+                "neither the scale nor the shift was applied (a fresh nn.LayerNorm(C) has its own weight of ones and "
+                "bias of zeros): multiply by the weight passed in and add the bias passed in.",
+                _ln_wrong(scale=False, shift=False),
+            ),
             Mistake(
                 "weight and bias are swapped: multiply by weight, then add bias.",
                 lambda x, weight, bias, eps=1e-5: _ln(x, bias, weight, eps),
@@ -329,6 +339,11 @@ def _check_dropout(learner_fn: Callable[..., Any]) -> None:
             f"on {label}, the same columns were zeroed in every row: draw one random number for every number of "
             "x, torch.rand(x.shape, generator=generator), not one per column."
         )
+    if dropped.any() and (dropped.all(dim=1) | ~dropped.any(dim=1)).all():
+        raise CheckFailed(
+            f"on {label}, whole rows were zeroed and the others kept: draw one random number for every number of "
+            "x, torch.rand(x.shape, generator=generator), not one per row."
+        )
     zeroed = int(dropped.sum())
     count = x.numel()
     low, high = binomial_bounds(count, p, FAILURE_RATE)
@@ -425,12 +440,12 @@ def _encoding_wrong(
         positions = torch.arange(start, T + start, dtype=torch.float64)[:, None]
         pairs = torch.arange((d + 1) // 2, dtype=torch.float64)
         first, second = (torch.cos, torch.sin) if swapped else (torch.sin, torch.cos)
-        if exponent == "column/d":
+        if exponent in ("column/d", "2*column/d"):
             columns = torch.arange(d, dtype=torch.float64)
-            column_angles = positions / base ** (columns / d)
+            column_angles = positions / base ** ((1 if exponent == "column/d" else 2) * columns / d)
             out = torch.where(columns % 2 == 0, first(column_angles), second(column_angles))
             return out.float()
-        angles = positions / base ** ({"2i/d": 2 * pairs / d, "i/d": pairs / d}[exponent])
+        angles = positions / base ** ({"2i/d": 2 * pairs / d, "i/d": pairs / d, "-2i/d": -2 * pairs / d}[exponent])
         if halves:
             return torch.cat([first(angles), second(angles[:, : d // 2])], dim=1).float()
         out = torch.zeros(T, d, dtype=torch.float64)
@@ -473,6 +488,16 @@ register(
                 "angle of the even one, 2i / d, so the cos in column 2i + 1 uses 2i / d too.",
                 _encoding_wrong(exponent="column/d"),
             ),
+            Mistake(
+                "the exponent used 2 * column / d for every column; in the formula 2i is the even column of the "
+                "pair itself (0, 2, 4, ...), so both columns of a pair use two_i / d, two_i = torch.arange(0, d, 2).",
+                _encoding_wrong(exponent="2*column/d"),
+            ),
+            Mistake(
+                "the positions were multiplied by 10000 ** (2i / d); divide by it: pos / 10000 ** (2i / d), so that "
+                "the waves get slower from pair to pair.",
+                _encoding_wrong(exponent="-2i/d"),
+            ),
             Mistake("positions start at 0: torch.arange(T), not 1 to T.", _encoding_wrong(start=1)),
             Mistake("the base is 10000, not 1000.", _encoding_wrong(base=1000.0)),
         ],
@@ -484,10 +509,26 @@ register(
 # ch09.block_forward
 
 
+class WholeBlockCalled(RuntimeError):
+    """Raised when an answer to ch09.block_forward calls the block's own forward instead of its parts."""
+
+
+class _PartsOnlyBlock(Block):
+    """A Block whose own forward refuses to run: block_forward must be written with the block's parts, and
+    ``return block(x)`` would pass a check that compares it with that same forward."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise WholeBlockCalled(
+            "block(x) (or block.forward(x)) runs the course's own forward, which this exercise asks you to write: "
+            "call the parts instead, block.ln_1, block.attn, block.ln_2 and block.mlp."
+        )
+
+
 def _test_block(seed: int, d_model: int = 8, n_head: int = 2) -> Block:
     # every weight is overwritten below from ``g``; the init's draws from torch's global generator are undone by
     # _block_cases, which restores its state
-    block = Block(GPTConfig(vocab_size=2, context=8, n_layer=1, n_head=n_head, d_model=d_model, dropout=0.0))
+    config = GPTConfig(vocab_size=2, context=8, n_layer=1, n_head=n_head, d_model=d_model, dropout=0.0)
+    block = _PartsOnlyBlock(config)
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for norm in (block.ln_1, block.ln_2):  # scales and shifts far from 1 and 0, so that a skipped norm shows
@@ -545,6 +586,12 @@ def _block_wrong(how: str) -> Callable[[Block, torch.Tensor], torch.Tensor]:
             return x + attn(ln_1(x))
         if how == "parallel":
             return x + attn(ln_1(x)) + mlp(ln_2(x))
+        if how == "swapped norms":
+            x = x + attn(ln_2(x))
+            return x + mlp(ln_1(x))
+        if how == "norm after part":
+            x = x + ln_1(attn(x))
+            return x + ln_2(mlp(x))
         if how == "no norms":
             x = x + attn(x)
             return x + mlp(x)
@@ -589,6 +636,15 @@ register(
             Mistake(
                 "the MLP read block.ln_1; each part has its own layer norm: the MLP reads block.ln_2(x).",
                 _block_wrong("one norm"),
+            ),
+            Mistake(
+                "the layer norms are swapped: attention reads block.ln_1(x), the MLP reads block.ln_2(x).",
+                _block_wrong("swapped norms"),
+            ),
+            Mistake(
+                "the layer norm came after the part (x + ln(part(x))); in GPT-2 it comes before, so that the part "
+                "reads a normalised copy: x + block.attn(block.ln_1(x)).",
+                _block_wrong("norm after part"),
             ),
             Mistake("the MLP came first; attention comes first, then the MLP.", _block_wrong("mlp first")),
             Mistake(

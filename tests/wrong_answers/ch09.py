@@ -108,6 +108,16 @@ def ln_fixed_eps(x, weight, bias, eps=1e-5):
     return (x - mean) / torch.sqrt(variance + 1e-5) * weight + bias  # the eps argument ignored
 
 
+def ln_whole_tensor(x, weight, bias, eps=1e-5):
+    mean = x.mean()  # no dim: the mean of every number in x
+    variance = ((x - mean) ** 2).mean()
+    return (x - mean) / torch.sqrt(variance + eps) * weight + bias
+
+
+def ln_fresh_module(x, weight, bias, eps=1e-5):
+    return torch.nn.LayerNorm(x.shape[-1], eps=eps)(x)  # its own weight and bias, not the ones passed in
+
+
 # ch09.mlp
 
 
@@ -210,6 +220,17 @@ def dropout_in_place(x, p, training, generator):
     return x
 
 
+def dropout_whole_rows(x, p, training, generator):
+    if not training:
+        return x
+    keep = torch.rand(x.shape[0], 1, generator=generator) >= p  # whole rows dropped
+    return x * keep / (1 - p)
+
+
+def dropout_torch_functional(x, p, training, generator):
+    return torch.nn.functional.dropout(x, p, training)  # torch's global generator, not the one passed in
+
+
 # ch09.sinusoidal_encoding
 
 
@@ -281,6 +302,24 @@ def pe_integer_division(T, d):
     return pe
 
 
+def pe_two_times_column(T, d):
+    pe = torch.zeros(T, d)
+    for pos in range(T):
+        for i in range(d):
+            angle = pos / 10000 ** (2 * i / d)  # 2i with i the column, not the pair's even column
+            pe[pos, i] = math.sin(angle) if i % 2 == 0 else math.cos(angle)
+    return pe
+
+
+def pe_multiplied(T, d):
+    positions = torch.arange(T)[:, None].float()
+    angles = positions * 10000 ** (torch.arange(0, d, 2).float() / d)
+    pe = torch.zeros(T, d)
+    pe[:, 0::2] = torch.sin(angles)
+    pe[:, 1::2] = torch.cos(angles[:, : d // 2])
+    return pe
+
+
 # ch09.block_forward
 
 
@@ -340,6 +379,20 @@ def block_forgets_return(block, x):
     x = x + block.mlp(block.ln_2(x))
 
 
+def block_own_forward(block, x):
+    return block(x)  # the course's forward, not one written with the parts
+
+
+def block_swapped_norms(block, x):
+    x = x + block.attn(block.ln_2(x))
+    return x + block.mlp(block.ln_1(x))
+
+
+def block_norm_after_part(block, x):
+    x = x + block.ln_1(block.attn(x))
+    return x + block.ln_2(block.mlp(x))
+
+
 WRONG_ANSWERS = {
     "ch09.gelu": [
         (gelu_tanh, "tanh form"),
@@ -364,6 +417,8 @@ WRONG_ANSWERS = {
         (ln_no_keepdim, "raised RuntimeError"),
         (ln_swapped, "swapped"),
         (ln_fixed_eps, "eps argument was not used"),
+        (ln_whole_tensor, "whole tensor"),
+        (ln_fresh_module, "neither the scale nor the shift"),
     ],
     "ch09.mlp": [
         (mlp_relu, "ReLU"),
@@ -387,6 +442,8 @@ WRONG_ANSWERS = {
         (dropout_seeded_inside, "seeded inside"),
         (dropout_one_mask_per_row, "every row"),
         (dropout_in_place, "in place"),
+        (dropout_whole_rows, "not one per row"),
+        (dropout_torch_functional, "did not come from `generator`"),
     ],
     "ch09.sinusoidal_encoding": [
         (pe_swapped, "swapped"),
@@ -398,6 +455,8 @@ WRONG_ANSWERS = {
         (pe_even_d_only, "raised RuntimeError"),
         (pe_base_1000, "not 1000"),
         (pe_integer_division, "differ"),
+        (pe_two_times_column, "2 * column / d"),
+        (pe_multiplied, "differ"),
     ],
     "ch09.block_forward": [
         (block_post_norm, "post-norm"),
@@ -408,7 +467,10 @@ WRONG_ANSWERS = {
         (block_mlp_first, "attention comes first"),
         (block_parallel, "side by side"),
         (block_no_norms, "layer norms are missing"),
-        (block_calls_itself, "differ"),
+        (block_calls_itself, "runs the course's own forward"),
+        (block_own_forward, "call the parts instead"),
+        (block_swapped_norms, "layer norms are swapped"),
+        (block_norm_after_part, "came after the part"),
         (block_in_place, "in place"),
         (block_forgets_return, "None"),
     ],
