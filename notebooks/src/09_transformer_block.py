@@ -55,6 +55,9 @@ from course_utils.plotting import COLORS, new_axes, plot_matrices
 from course_utils.tour import load_tour_model
 
 generator = seed_everything(0)
+# Every tensor in this chapter is small: one thread runs them fastest, where several would spend more time waiting
+# for each other than computing.
+torch.set_num_threads(1)
 
 # %% [markdown]
 # ## 9.1 The block at a glance
@@ -202,13 +205,13 @@ w_fc_fact = torch.tensor([[1.0], [1.0], [0.0], [0.0]])  # one key: Michael + Jor
 b_fc_fact = torch.tensor([-1.0])  # fires only when both match (a sum above 1)
 w_proj_fact = torch.tensor([[0.0, 0.0, 1.0, 0.0]])  # its value: add "basketball"
 b_proj_fact = torch.zeros(4)
-people = torch.tensor([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
-names = ["Michael Jordan", "Michael (another)", "Jordan (another)"]
+people = torch.tensor([[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
+names = ["Michael Jordan", "Michael (another)", "Jordan (another)", "a physicist"]
 added = mlp(people, w_fc_fact, b_fc_fact, w_proj_fact, b_proj_fact)
 hidden_fact = gelu(people @ w_fc_fact + b_fc_fact)
 plot_matrices(
     [people, w_fc_fact, hidden_fact, w_proj_fact, added],
-    ["3 tokens x 4 features", "key (w_fc)", "gelu(x·key - 1)", "value (w_proj)", "added"],
+    ["4 tokens x 4 features", "key (w_fc)", "gelu(x·key - 1)", "value (w_proj)", "added"],
     ["@", "→", "@", "="],
     decimals=2,
 )
@@ -216,10 +219,13 @@ plt.show()
 for name, row in zip(names, added, strict=True):
     print(f"{name:18}: adds {row[2].item():+.3f} to 'basketball'")
 assert added[0, 2] > 0.8 and abs(added[1, 2]) < 0.01 and abs(added[2, 2]) < 0.01
+assert -0.16 < added[3, 2] < -0.15  # gelu(-1): the GELU's small negative dip
 
 # %% [markdown]
-# Only the vector that holds both names gets "basketball" added (0.84); one name alone gives gelu(0) = 0. This is
-# a picture of what the arithmetic *can* do, not a claim about how a trained model stores facts. Research on
+# Only the vector that holds both names gets "basketball" added (0.84); one name alone gives gelu(0) = 0. The
+# physicist, with neither name, scores -1 and gets gelu(-1) = -0.16: a little "basketball" *subtracted*, through
+# the GELU's negative dip. Even built by hand, the lookup is soft and leaks. This is a picture of what the
+# arithmetic *can* do, not a claim about how a trained model stores facts. Research on
 # trained transformers finds some hidden numbers that behave a little like this, but most respond to many
 # unrelated things at once, and a fact, where it is stored at all, is usually spread over many hidden numbers and
 # layers. What is certain is the count: two thirds of the weights are here, and a GPT must keep what it knows
@@ -364,8 +370,11 @@ assert sizes_written.argmax() == 2 and sizes_written[1] < 1  # mlp 0 writes the 
 # in everything (sizes, initialisation, data, learning rate) except that one adds each part's output to the
 # stream and the other replaces the stream with it. Below, `stack_forward` runs a GPT's blocks either way, and
 # with `norm="post"` the original transformer's way (section 9.8); `train_stack` trains a fresh 12-block model
-# with Adam and records the loss at every step and, at the first step, the size of the gradient that reaches
-# each block's input.
+# and records the loss at every step and, at the first step, two things at each block's input: how much the
+# tokens' vectors differ from each other, and the size of the gradient that reaches it. It trains with **Adam**
+# (`torch.optim.AdamW`; chapter 10 explains it), the optimiser GPTs use: a gradient descent that divides each
+# weight's step by the typical size of that weight's own gradient, so that every weight moves at about the
+# learning rate's pace, whether its gradient is large or tiny.
 
 # %%
 VOCAB_TASK, T_TASK, WIDTH, DEPTH, BATCH = 8, 8, 32, 12, 16
@@ -391,14 +400,23 @@ def stack_forward(model, ids, residual=True, norm="pre", streams=None):
     return model.lm_head(model.ln_f(x))
 
 
+def token_spread(stream):
+    """How much the tokens of a sequence differ: the share of the stream's variance that is not common to all
+    tokens of the sequence (0: every token has the same vector)."""
+    between_tokens = (stream - stream.mean(dim=1, keepdim=True)).pow(2).mean()
+    return (between_tokens / (stream - stream.mean(dim=(1, 2), keepdim=True)).pow(2).mean()).item()
+
+
 def train_stack(residual=True, norm="pre", lr=1e-2, steps=STEPS, seed=0):
-    """Train a fresh 12-block GPT on 'repeat the previous token'; return the losses and the first step's
-    gradient sizes at each block's input."""
+    """Train a fresh 12-block GPT on 'repeat the previous token'. Return the losses; at the first step, the
+    gradient's size and the tokens' spread at each block's input; and how far block 1's weights moved in training
+    (relative to their size at the start)."""
     torch.manual_seed(seed)  # the same initial weights for every wiring
     stack = GPT(GPTConfig(vocab_size=VOCAB_TASK, context=T_TASK, n_layer=DEPTH, n_head=2, d_model=WIDTH))
+    block_1_at_start = torch.cat([p.detach().flatten() for p in stack.h[0].parameters()])
     optimizer = torch.optim.AdamW(stack.parameters(), lr=lr, weight_decay=0.0, foreach=True)
     data = torch.Generator().manual_seed(seed + 1)  # the same batches for every wiring
-    losses, gradient_sizes = [], []
+    losses, gradient_sizes, spreads = [], [], []
     for step in range(steps):
         ids = torch.randint(VOCAB_TASK, (BATCH, T_TASK), generator=data)
         streams = [] if step == 0 else None
@@ -408,28 +426,34 @@ def train_stack(residual=True, norm="pre", lr=1e-2, steps=STEPS, seed=0):
         loss.backward()
         if step == 0:
             gradient_sizes = [s.grad.norm().item() for s in streams]
+            spreads = [token_spread(s.detach()) for s in streams]
         optimizer.step()
         losses.append(loss.item())
-    return losses, gradient_sizes
+    block_1_now = torch.cat([p.detach().flatten() for p in stack.h[0].parameters()])
+    moved = ((block_1_now - block_1_at_start).norm() / block_1_at_start.norm()).item()
+    return losses, gradient_sizes, spreads, moved
 
 
-threads = torch.get_num_threads()
-torch.set_num_threads(1)  # these matrices are tiny: threads would cost more time than they save
-with_residual, gradients_with = train_stack(residual=True)
-without_residual, gradients_without = train_stack(residual=False)
-torch.set_num_threads(threads)
+with_residual, gradients_with, spread_with, moved_with = train_stack(residual=True)
+without_residual, gradients_without, spread_without, moved_without = train_stack(residual=False)
 
 # %%
-figure, (loss_axes, gradient_axes) = plt.subplots(1, 2, figsize=(12, 4))
+figure, (loss_axes, spread_axes, gradient_axes) = plt.subplots(1, 3, figsize=(15, 4))
 loss_axes.plot(with_residual, color=COLORS[0], label="with residuals: x + part(ln(x))")
 loss_axes.plot(without_residual, color=COLORS[3], label="without: part(ln(x))")
 loss_axes.axhline(math.log(VOCAB_TASK), color="grey", linestyle=":", label="guessing: ln 8")
 loss_axes.set(title="12 blocks, 'repeat the previous token'", xlabel="step", ylabel="loss")
 loss_axes.legend()
 blocks_axis = range(1, DEPTH + 1)
+spread_axes.semilogy(blocks_axis, spread_with, color=COLORS[0], marker="o", label="with residuals")
+spread_axes.semilogy(blocks_axis, spread_without, color=COLORS[3], marker="o", label="without")
+spread_axes.set(title="forward: how much the tokens differ (step 1)", xlabel="block (its input)", ylabel="token spread")
+spread_axes.legend()
 gradient_axes.semilogy(blocks_axis, gradients_with, color=COLORS[0], marker="o", label="with residuals")
 gradient_axes.semilogy(blocks_axis, gradients_without, color=COLORS[3], marker="o", label="without")
-gradient_axes.set(title="size of the gradient reaching each block (step 1)", xlabel="block", ylabel="gradient norm")
+gradient_axes.set(
+    title="backward: the gradient reaching each block (step 1)", xlabel="block (its input)", ylabel="gradient norm"
+)
 gradient_axes.legend()
 plt.show()
 
@@ -441,17 +465,33 @@ def final_loss(losses: list[float]) -> float:
 ratio_with, ratio_without = gradients_with[0] / gradients_with[-1], gradients_without[0] / gradients_without[-1]
 print(f"final loss: {final_loss(with_residual):.2f} with residuals, {final_loss(without_residual):.2f} without")
 print(f"gradient at block 1 / at block 12: {ratio_with:.2f} with residuals, {ratio_without:.1e} without")
+print(f"token spread entering block 12: {spread_with[-1]:.2f} with residuals, {spread_without[-1]:.0e} without")
+print(f"block 1's weights moved by {moved_with:.0%} of their size with residuals, {moved_without:.0%} without")
 assert final_loss(with_residual) < final_loss(without_residual) - 0.5
 assert final_loss(without_residual) > math.log(VOCAB_TASK) - 0.05
 assert 0.5 < ratio_with < 2 and 1 / 2000 < ratio_without < 1 / 1000
+assert 0.8 < spread_without[0] < 0.9 and spread_without[1] < spread_without[0] / 2 and spread_without[-1] < 1e-5
+assert spread_with[-1] > 0.5
+assert moved_without > moved_with / 2  # Adam moved block 1 as much, or nearly, without residuals
 
 # %% [markdown]
 # With residuals the loss falls well below guessing; without them it stays at ln 8 = 2.08 for the whole run: the
-# stack learns nothing. The right-hand picture says why. With residuals the gradient reaching block 1 is about
-# as large as the one reaching block 12 (ratio about 1). Without them it shrinks block after block, and block 1
-# gets less than a hundredth of what block 12 gets (about 1/1,400 here): the early blocks, including the
-# attention that the task needs, barely move. (The numbers are from one seed and one small task; the shape of
-# the right-hand picture is what the residual connection is for.)
+# stack learns nothing. The two right-hand pictures show why, one in each direction.
+#
+# - **Forward** (middle): a fresh attention layer scores its tokens almost equally, so each token receives
+#   nearly the average of the tokens it sees. With a residual, the token's own vector flows past that average in
+#   the stream; without one, nothing carries it, and block after block the tokens' vectors become the same: the
+#   share of the stream that differs from token to token falls from 0.84 to about 2e-6 by block 12. The last
+#   blocks can hardly tell which token came before: there is almost nothing left to predict it from.
+# - **Backward** (right): the same loss of information, seen by the gradient. With residuals the gradient
+#   reaching block 1 is about as large as the one reaching block 12 (ratio about 1); without them block 1 gets
+#   about 1/1,400 of what block 12 gets: the loss hardly depends on what enters the early blocks.
+#
+# What the small gradient does *not* mean here: that block 1 stands still. Adam rescales each weight's step, and
+# block 1's weights moved nearly as far without residuals as with them (the last printed line). With chapter
+# 02's plain gradient descent they would indeed barely move; with Adam they move, but whatever they compute is
+# washed out before it reaches the output. (One seed and one small task: enough to see the effect, not to
+# measure its size.)
 #
 # ## 9.6 Dropout
 #
@@ -639,10 +679,11 @@ assert neighbours > 0.2 and neighbours > far_apart + 0.2
 # `PE[pos, 2i] = sin(pos / 10000^(2i/d))`, `PE[pos, 2i+1] = cos(pos / 10000^(2i/d))`.
 #
 # Each pair is a wave along the positions, and the waves slow down from pair to pair: the first pair turns by 1
-# radian per position, the last by about 1/10000. Fast waves tell neighbours apart, slow ones tell the start of
-# a long text from its end, like the hands of a clock. (The seed writes the exponent as i/d, with i counting
-# columns; the paper's 2i/d uses the same exponent for both columns of a pair, and i/d with i counting pairs
-# would make every wave slower than the paper's. The check catches both.)
+# radian per position, the last by nearly 1/10000 of a radian. Fast waves tell neighbours apart, slow ones tell
+# the start of a long text from its end, like the hands of a clock. (The seed writes the exponent as i/d, with
+# i counting columns; the paper's 2i/d uses the same exponent for both columns of a pair, and i/d with i
+# counting pairs would halve every exponent and so make every wave but the first faster than the paper's. The
+# check catches both.)
 
 # %% [exercise ch09.sinusoidal_encoding]
 # Write `sinusoidal_encoding(T, d)`: a (T, d) float tensor with `PE[pos, 2i] = sin(pos / 10000**(2i/d))` and
@@ -710,17 +751,16 @@ assert block_weights == 12 * C * C + 13 * C and 12 * C_gpt3**2 * n_layer_gpt3 ==
 # the right-hand picture of 9.1. Then the stream itself is normalised at every step, and the clean path of the
 # residual (the `1` of `1 + f'(x)`) passes through a layer norm in every block. In practice post-norm stacks were
 # found to need a learning-rate warm-up (small steps at first) to train at all when deep, while pre-norm ones
-# train with a constant rate. Measure it on the task of 9.5, with the same 12 blocks, at two learning rates:
+# can train without one (GPTs still warm up, for safety; chapter 10 does). Measure it on the task of 9.5, with
+# the same 12 blocks, at two learning rates:
 
 # %%
-torch.set_num_threads(1)  # tiny matrices, as before
 runs = {
     ("pre", 1e-2): with_residual,  # trained in 9.5 already
     ("post", 1e-2): train_stack(norm="post", lr=1e-2)[0],
     ("pre", 3e-3): train_stack(norm="pre", lr=3e-3)[0],
     ("post", 3e-3): train_stack(norm="post", lr=3e-3)[0],
 }
-torch.set_num_threads(threads)
 figure, axes_pair = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
 for axes, lr in zip(axes_pair, (1e-2, 3e-3), strict=True):
     for norm, color in (("pre", COLORS[0]), ("post", COLORS[4])):
@@ -741,10 +781,10 @@ assert final_loss(runs[("post", 3e-3)]) < final_loss(runs[("pre", 3e-3)]) + 0.2
 # What this shows, and what it does not. At the larger learning rate, pre-norm learns the task and post-norm
 # does not move off guessing in the whole run. At the smaller one both learn and post-norm keeps up (within 0.2
 # of pre-norm here; in the full-length run, 150 steps, it ended slightly ahead when we ran it). So post-norm is
-# not worse at everything: it is **fragile**, and needs
-# smaller or warmed-up steps, while pre-norm tolerates the larger ones. That robustness, rather than a better
-# final model, is why GPT-2 and most later models moved the norm before each part. One seed, one small task:
-# enough to see the effect, not to measure its size.
+# not worse at everything: it is **fragile**, and needs smaller or warmed-up steps, while pre-norm tolerates the
+# larger ones. That robustness, rather than a better final model, is the usual reason given for putting the norm
+# before each part, as GPT-2 and most later models do (the GPT-2 paper itself only says that it moved the norm).
+# One seed, one small task: enough to see the effect, not to measure its size.
 #
 # **GPT-2's smaller initialisation.** Each block adds two outputs to the stream. If each added vector is random
 # with some spread, the stream's variance grows with every addition, like a random walk: after 2·n_layer
@@ -835,8 +875,9 @@ torch.testing.assert_close(from_parts, from_model, atol=1e-4, rtol=1e-4)
 # - **Layer norm** centres each vector on 0 and scales it to standard deviation 1 over its own C numbers (the
 #   biased variance, eps inside the square root), then applies a learned scale and shift.
 # - **Residual connections** add each part's output to the stream, a running sum that the parts read and write.
-#   Without them, a 12-block stack did not learn at all, and its gradient shrank about a thousandfold from block
-#   12 down to block 1; with them, it learned and the gradient reached every block at the same size.
+#   Without them, a 12-block stack did not learn at all: its tokens' vectors became the same on the way up, and
+#   its gradient shrank about a thousandfold on the way down; with them, each token kept its own vector, the
+#   gradient reached every block at the same size, and it learned.
 # - **Dropout** zeroes a share p of the numbers in training; inverted dropout divides the rest by 1 - p so that
 #   evaluation runs unchanged, and the seed's form (×(1-p) at evaluation) agrees with it in expectation.
 # - **Positions**: attention alone cannot see order (shuffled in, shuffled out); a causal mask leaks a little.
