@@ -442,17 +442,17 @@ figure, (loss_axes, spread_axes, gradient_axes) = plt.subplots(1, 3, figsize=(15
 loss_axes.plot(with_residual, color=COLORS[0], label="with residuals: x + part(ln(x))")
 loss_axes.plot(without_residual, color=COLORS[3], label="without: part(ln(x))")
 loss_axes.axhline(math.log(VOCAB_TASK), color="grey", linestyle=":", label="guessing: ln 8")
-loss_axes.set(title="12 blocks, 'repeat the previous token'", xlabel="step", ylabel="loss")
+loss_axes.set(title="12 blocks, 'repeat the previous token':\nthe loss", xlabel="step", ylabel="loss")
 loss_axes.legend()
 blocks_axis = range(1, DEPTH + 1)
 spread_axes.semilogy(blocks_axis, spread_with, color=COLORS[0], marker="o", label="with residuals")
 spread_axes.semilogy(blocks_axis, spread_without, color=COLORS[3], marker="o", label="without")
-spread_axes.set(title="forward: how much the tokens differ (step 1)", xlabel="block (its input)", ylabel="token spread")
+spread_axes.set(title="forward, step 1:\nhow much the tokens differ", xlabel="block (its input)", ylabel="token spread")
 spread_axes.legend()
 gradient_axes.semilogy(blocks_axis, gradients_with, color=COLORS[0], marker="o", label="with residuals")
 gradient_axes.semilogy(blocks_axis, gradients_without, color=COLORS[3], marker="o", label="without")
 gradient_axes.set(
-    title="backward: the gradient reaching each block (step 1)", xlabel="block (its input)", ylabel="gradient norm"
+    title="backward, step 1:\nthe gradient reaching each block", xlabel="block (its input)", ylabel="gradient norm"
 )
 gradient_axes.legend()
 plt.show()
