@@ -108,6 +108,12 @@ def mlp(
     b_fc = check_vector(b_fc, "b_fc", w_fc.shape[1])
     w_proj = check_matrix(w_proj, "w_proj", w_fc.shape[1], x.shape[-1])
     b_proj = check_vector(b_proj, "b_proj", x.shape[-1])
+    for name, weight in (("w_fc", w_fc), ("w_proj", w_proj)):
+        if weight.dtype != x.dtype:
+            raise TypeError(
+                f"x is {x.dtype} but {name} is {weight.dtype}: a matrix product needs one dtype; convert one of "
+                f"them, x.to({name}.dtype) or {name}.to(x.dtype)."
+            )
     hidden = gelu(x @ w_fc + b_fc)  # (..., H)
     return hidden @ w_proj + b_proj  # (..., C)
 

@@ -1096,6 +1096,7 @@ bad("mlp", "b_fc", "the wrong width", _mlp_with(2, torch.zeros(4)), ValueError, 
 bad("mlp", "w_proj", "the wrong shape", _mlp_with(3, torch.randn(16, 5)), ValueError, "(16, 4)")
 bad("mlp", "b_proj", "the wrong width", _mlp_with(4, torch.zeros(16)), ValueError, "(4,)")
 bad("mlp", "w_fc", "a vector", _mlp_with(1, torch.randn(4)), ValueError, "2-D")
+bad("mlp", "x", "float64, the weights float32", _mlp_with(0, torch.randn(2, 4).double()), TypeError, "one dtype")
 bad("dropout", "p", "1", lambda: block.dropout(torch.ones(3), 1.0, True, gen()), ValueError, "below 1")
 bad("dropout", "p", "negative", lambda: block.dropout(torch.ones(3), -0.1, True, gen()), ValueError, "at least 0")
 bad("dropout", "p", "a percentage", lambda: block.dropout(torch.ones(3), 10, True, gen()), ValueError, "below 1")
