@@ -475,8 +475,8 @@ class CharGPT:
         unknown = sorted({char for char in text if char not in index})
         if unknown:
             raise ValueError(
-                f"The model has no id for the character(s) {', '.join(map(repr, unknown))}: it knows only the "
-                f"{len(self.vocab)} characters of Shakespeare's works. Remove or replace them."
+                f"text holds the character(s) {', '.join(map(repr, unknown))}, which the model has no id for: it "
+                f"knows only the {len(self.vocab)} characters of Shakespeare's works. Remove or replace them."
             )
         return [index[char] for char in text]
 
@@ -560,8 +560,8 @@ def load_char_gpt(path: str | Path | None = None) -> CharGPT:
     path = _path(path, "path")
     if not path.is_file():
         raise FileNotFoundError(
-            f"No checkpoint at {path}: train one with `python -m course_utils.trainer --out {path}`, or call "
-            f"load_char_gpt() for the course's own model."
+            f"path: there is no checkpoint at {path}. Train one with `python -m course_utils.trainer --out {path}`, "
+            f"or call load_char_gpt() for the course's own model."
         )
     return char_gpt_from_bytes(path.read_bytes(), str(path))
 
