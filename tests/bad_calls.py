@@ -1145,7 +1145,7 @@ X3 = torch.tensor([[1, 2, 3]])
 
 
 def _sgd() -> torch.optim.Optimizer:
-    return torch.optim.SGD(small_gpt().parameters(), lr=0.1)
+    return torch.optim.SGD(gpt_module.GPT(CONFIG).parameters(), lr=0.1)  # another model than small_gpt()
 
 
 bad(
