@@ -48,7 +48,7 @@ from course_utils.training import (
 
 CHAR_GPT_FILE = "char_gpt.pt"
 # sha256 of data/char_gpt.pt, written when `python -m course_utils.trainer --export data/char_gpt.pt` last made it
-CHAR_GPT_SHA256 = "dbc1e00f746ae21420c2c686974b3007b259eddd19010e5a315cb3d1c9860c8a"
+CHAR_GPT_SHA256 = "23a6ae1506cefe1cd9aa91117dfc8f0aae43a8252d790eb17528a2c58f7eda0f"
 CHECKPOINT_DIR_ENV_VAR = "COURSE_CHECKPOINT_DIR"
 CHECKPOINT_FORMAT = "course_utils.trainer/1"
 HELDOUT_SAMPLE_CHUNKS = 25  # the held-out sample: 25 stretches of 4,000 characters spread over the held-out plays
@@ -475,8 +475,8 @@ class CharGPT:
         unknown = sorted({char for char in text if char not in index})
         if unknown:
             raise ValueError(
-                f"The model has no id for the character(s) {', '.join(map(repr, unknown))}: it knows only the "
-                f"{len(self.vocab)} characters of Shakespeare's works. Remove or replace them."
+                f"text holds the character(s) {', '.join(map(repr, unknown))}, which the model has no id for: it "
+                f"knows only the {len(self.vocab)} characters of Shakespeare's works. Remove or replace them."
             )
         return [index[char] for char in text]
 
@@ -560,8 +560,8 @@ def load_char_gpt(path: str | Path | None = None) -> CharGPT:
     path = _path(path, "path")
     if not path.is_file():
         raise FileNotFoundError(
-            f"No checkpoint at {path}: train one with `python -m course_utils.trainer --out {path}`, or call "
-            f"load_char_gpt() for the course's own model."
+            f"path: there is no checkpoint at {path}. Train one with `python -m course_utils.trainer --out {path}`, "
+            f"or call load_char_gpt() for the course's own model."
         )
     return char_gpt_from_bytes(path.read_bytes(), str(path))
 

@@ -261,7 +261,10 @@ def heldout_windows(ids: torch.Tensor, context: int) -> tuple[torch.Tensor, torc
     context = validate.whole_number(context, "context", minimum=1)
     count = (len(ids) - 1) // context
     if count < 1:
-        raise ValueError(f"ids holds {len(ids)} ids, too few for one window of {context} and its targets.")
+        raise ValueError(
+            f"ids holds {len(ids)} ids, too few for one window of context = {context} and its targets: use a longer "
+            f"text or a shorter context."
+        )
     inputs = ids[: count * context].view(count, context)
     targets = ids[1 : count * context + 1].view(count, context)
     return inputs, targets

@@ -1137,3 +1137,107 @@ bad(
     "x[None]",
 )
 bad("draw_block", "norm", "a misspelling", lambda: block_plots.draw_block("prenorm"), ValueError, '"pre"')
+# --- chapter 10: the trainer, the GPT training step and its schedule ----------------------------------------------
+from course_utils import gpt_export, gpt_plots  # noqa: E402
+from course_utils import trainer as trainer_module  # noqa: E402
+
+X3 = torch.tensor([[1, 2, 3]])
+
+
+def _sgd() -> torch.optim.Optimizer:
+    return torch.optim.SGD(gpt_module.GPT(CONFIG).parameters(), lr=0.1)  # another model than small_gpt()
+
+
+bad(
+    "GPTConfig",
+    "fast_attention",
+    "a string",
+    lambda: gpt_module.GPTConfig(vocab_size=20, fast_attention="yes"),
+    TypeError,
+)
+bad("GPT.generate", "top_p", "1.5", lambda: small_gpt().generate(IDS3, 2, top_p=1.5), ValueError)
+bad(
+    "gpt_training_step",
+    "optimizer",
+    "another model's",
+    lambda: training.gpt_training_step(small_gpt(), _sgd(), X3, X3),
+    ValueError,
+    "model.parameters()",
+)
+bad(
+    "gpt_training_step",
+    "x",
+    "floats",
+    lambda: (m := small_gpt(), training.gpt_training_step(m, torch.optim.SGD(m.parameters(), lr=0.1), X3.float(), X3)),
+    TypeError,
+)
+bad(
+    "gpt_training_step",
+    "y",
+    "another shape",
+    lambda: (m := small_gpt(), training.gpt_training_step(m, torch.optim.SGD(m.parameters(), lr=0.1), X3, X3[:, :2])),
+    ValueError,
+    "same shape",
+)
+bad(
+    "gpt_training_step",
+    "clip",
+    "0",
+    lambda: (m := small_gpt(), training.gpt_training_step(m, torch.optim.SGD(m.parameters(), lr=0.1), X3, X3, clip=0)),
+    ValueError,
+)
+bad("adamw_for_gpt", "lr", "negative", lambda: training.adamw_for_gpt(small_gpt(), -1e-3), ValueError)
+bad("adamw_for_gpt", "betas", "one number", lambda: training.adamw_for_gpt(small_gpt(), 1e-3, betas=0.9), TypeError)
+bad(
+    "warmup_cosine_lr",
+    "min_lr",
+    "above peak_lr",
+    lambda: training.warmup_cosine_lr(3, peak_lr=1e-3, min_lr=1e-2, warmup_steps=2, decay_steps=10),
+    ValueError,
+)
+bad(
+    "warmup_cosine_lr",
+    "decay_steps",
+    "before the warm-up ends",
+    lambda: training.warmup_cosine_lr(3, peak_lr=1e-3, min_lr=0, warmup_steps=20, decay_steps=10),
+    ValueError,
+)
+bad("heldout_windows", "context", "longer than the text", lambda: training.heldout_windows(X3[0], 5), ValueError, "5")
+bad("mean_loss", "targets", "another shape", lambda: training.mean_loss(small_gpt(), X3, X3[:, :2]), ValueError)
+bad(
+    "TrainSettings",
+    "d_model",
+    "not a multiple of n_head",
+    lambda: trainer_module.TrainSettings(d_model=130),
+    ValueError,
+)
+bad("TrainSettings", "warmup_steps", "more than steps", lambda: trainer_module.TrainSettings(steps=10), ValueError)
+bad("TrainSettings", "peak_lr", "0", lambda: trainer_module.TrainSettings(peak_lr=0), ValueError)
+bad("CharTrainer", "settings", "a dict", lambda: trainer_module.CharTrainer({"steps": 10}), TypeError, "TrainSettings")
+bad(
+    "load_char_gpt",
+    "path",
+    "a missing file",
+    lambda: trainer_module.load_char_gpt("/nonexistent/x.pt"),
+    FileNotFoundError,
+)
+bad("load_char_gpt", "path", "a number", lambda: trainer_module.load_char_gpt(3), TypeError)
+bad(
+    "CharGPT.encode",
+    "text",
+    "a character it has no id for",
+    lambda: trainer_module.load_char_gpt().encode("ROMEO€"),
+    ValueError,
+    "'€'",
+)
+bad(
+    "to_transformers",
+    "model",
+    "no biases",
+    lambda: gpt_export.to_transformers(
+        gpt_module.GPT(gpt_module.GPTConfig(vocab_size=5, context=4, n_layer=1, n_head=1, d_model=4, bias=False))
+    ),
+    ValueError,
+    "bias=True",
+)
+bad("trace_shapes", "ids", "a list", lambda: gpt_plots.trace_shapes(small_gpt(), [[1, 2]]), TypeError)

@@ -181,6 +181,7 @@ register(
         ),
         reference=solutions.count_parameters,
         cases=_count_cases,
+        compare=lambda got, want: same_values(got, want, atol=0, rtol=0),  # a count is exact
         mistakes=[
             Mistake(
                 "the state dict holds the tied matrix twice (wte.weight and lm_head.weight are one tensor) and the "
@@ -253,6 +254,7 @@ register(
         ),
         reference=solutions.gpt3_parameter_table,
         cases=lambda: [Case("GPT-3's shape")],
+        compare=lambda got, want: same_values(got, want, atol=0, rtol=0),  # counts are exact: one weight matters
         mistakes=[
             Mistake(
                 "the MLP is 4 times wider than the model: 4 x 12,288 = 49,152 neurons.", lambda: _table(mlp=12_288)
