@@ -23,6 +23,10 @@ from course_utils.attention import attention_scores, attention_weights
 from course_utils.sampling import check_temperature, check_top_p, sample_next_token
 
 
+GELU_FORMS = {"exact": "none", "tanh": "tanh"}
+"""The GELU forms a GPT may use, and the name ``torch.nn.GELU(approximate=...)`` gives each."""
+
+
 @dataclass(frozen=True)
 class GPTConfig:
     """The sizes that define a GPT.
@@ -32,7 +36,9 @@ class GPTConfig:
     multiple of ``n_head``); ``dropout``: the share of activations zeroed in training (0 turns it off);
     ``bias``: whether linear layers and layer norms carry a bias; ``fast_attention``: compute attention with
     torch's fused ``F.scaled_dot_product_attention`` (the same numbers, to rounding, in less time and memory:
-    chapter 10) instead of the scores, mask, softmax and weighted sum written out (chapter 08).
+    chapter 10) instead of the scores, mask, softmax and weighted sum written out (chapter 08); ``gelu``: the form
+    of the MLP's GELU, ``"exact"`` (``x * Phi(x)``, the course's) or ``"tanh"`` (the tanh approximation GPT-2 was
+    trained with: GPT-2's weights need it).
     """
 
     vocab_size: int
@@ -43,6 +49,7 @@ class GPTConfig:
     dropout: float = 0.0
     bias: bool = True
     fast_attention: bool = False
+    gelu: str = "exact"
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context", "n_layer", "n_head", "d_model"):
@@ -53,6 +60,11 @@ class GPTConfig:
             if not isinstance(getattr(self, name), bool):
                 got = validate.describe(getattr(self, name))
                 raise TypeError(f"GPTConfig.{name} must be True or False, got {got}.")
+        if not isinstance(self.gelu, str) or self.gelu not in GELU_FORMS:
+            raise ValueError(
+                f"GPTConfig.gelu must be one of {', '.join(map(repr, GELU_FORMS))}, got {validate.describe(self.gelu)}: "
+                f"'exact' is the course's GELU, 'tanh' GPT-2's approximation."
+            )
         if self.d_model % self.n_head != 0:
             raise ValueError(
                 f"GPTConfig.d_model ({self.d_model}) must be a multiple of n_head ({self.n_head}): each head "
@@ -138,7 +150,7 @@ class MLP(nn.Module):
         super().__init__()
         self.config = _check_config(config, "MLP")
         self.c_fc = nn.Linear(config.d_model, 4 * config.d_model, bias=config.bias)
-        self.gelu = nn.GELU()
+        self.gelu = nn.GELU(approximate=GELU_FORMS[config.gelu])
         self.c_proj = nn.Linear(4 * config.d_model, config.d_model, bias=config.bias)
         self.dropout = nn.Dropout(config.dropout)
 
