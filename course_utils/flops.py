@@ -60,7 +60,6 @@ def _positive(value: object, name: str) -> float:
     return validate.real_number(value, name, above=0.0)
 
 
-
 # --------------------------------------------------------------------------------------------------------------
 # Operations, time and money
 

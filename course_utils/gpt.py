@@ -22,7 +22,6 @@ from course_utils import validate
 from course_utils.attention import attention_scores, attention_weights, cached_attention
 from course_utils.sampling import check_temperature, check_top_p, sample_next_token
 
-
 GELU_FORMS = {"exact": "none", "tanh": "tanh"}
 """The GELU forms a GPT may use, and the name ``torch.nn.GELU(approximate=...)`` gives each."""
 
@@ -62,8 +61,8 @@ class GPTConfig:
                 raise TypeError(f"GPTConfig.{name} must be True or False, got {got}.")
         if not isinstance(self.gelu, str) or self.gelu not in GELU_FORMS:
             raise ValueError(
-                f"GPTConfig.gelu must be one of {', '.join(map(repr, GELU_FORMS))}, got {validate.describe(self.gelu)}: "
-                f"'exact' is the course's GELU, 'tanh' GPT-2's approximation."
+                f"GPTConfig.gelu must be one of {', '.join(map(repr, GELU_FORMS))}, got "
+                f"{validate.describe(self.gelu)}: 'exact' is the course's GELU, 'tanh' GPT-2's approximation."
             )
         if self.d_model % self.n_head != 0:
             raise ValueError(

@@ -42,7 +42,7 @@ def test_the_forward_with_a_cache_gives_the_logits_of_the_whole_sequence(model):
     ids = torch.randint(CONFIG.vocab_size, (2, 11), generator=torch.Generator().manual_seed(0))
     cache = KVCache(model)
     with torch.no_grad():
-        pieces = [model(ids[:, :5], kv_cache=cache), model(ids[:, 5:6], kv_cache=cache), model(ids[:, 6:], kv_cache=cache)]
+        pieces = [model(ids[:, start:stop], kv_cache=cache) for start, stop in ((0, 5), (5, 6), (6, 11))]
         whole = model(ids)
     torch.testing.assert_close(torch.cat(pieces, dim=1), whole, atol=1e-5, rtol=1e-5)
     assert cache.length == 11
