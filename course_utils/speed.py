@@ -24,6 +24,7 @@ second, MFU (:mod:`course_utils.flops`) and peak memory.
 from __future__ import annotations
 
 import dataclasses
+import math
 import platform
 import shutil
 import time
@@ -357,3 +358,130 @@ def format_table(measurements: list[Measurement]) -> str:
             f"| {memory} | {m.warmup_seconds:.1f} | {m.note} |"
         )
     return "\n".join(lines)
+
+
+@dataclass
+class TimeToLoss:
+    """What :func:`train_to_loss` saw: whether it reached the target, when, and the held-out losses on the way."""
+
+    reached: bool
+    seconds: float
+    steps: int
+    best_loss: float
+    history: list[tuple[int, float, float]]  # (step, seconds, held-out loss)
+    note: str = ""
+
+
+def train_to_loss(
+    config: GPTConfig,
+    settings: Settings,
+    device: torch.device | str,
+    train_ids: torch.Tensor,
+    heldout_ids: torch.Tensor,
+    *,
+    target: float,
+    budget_s: float,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    min_lr: float = 1e-4,
+    warmup_steps: int = 100,
+    decay_steps: int = 5000,
+    eval_every: int = 250,
+    eval_windows: int = 256,
+    seed: int = 0,
+    log: bool = True,
+) -> TimeToLoss:
+    """Train a fresh GPT with ``settings`` until its held-out loss is at most ``target`` or ``budget_s`` (wall-clock,
+    evaluations included) passes.
+
+    AdamW (betas 0.9, 0.99, weight decay 0.1 on matrices) with a linear warm-up and a cosine decay, as nanoGPT's
+    ``train_shakespeare_char``; gradients clipped to 1. Every ``eval_every`` steps the loss on ``eval_windows``
+    fixed held-out windows is measured (not counted in the time). The time includes the compile, if any.
+    """
+    device = _device(device)
+    target = validate.real_number(target, "target", above=0.0)
+    budget_s = validate.real_number(budget_s, "budget_s", above=0.0)
+    for name, value in (("train_ids", train_ids), ("heldout_ids", heldout_ids)):
+        if not isinstance(value, torch.Tensor) or value.ndim != 1 or len(value) <= config.context + 1:
+            raise ValueError(
+                f"{name} must be a 1-D tensor of ids longer than the context, got {validate.describe(value)}."
+            )
+    precision = check_precision(settings.precision, device)
+    old_tf32 = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = settings.tf32
+    note = ""
+    try:
+        model = build_model(config, settings, device, seed)
+        decay = [p for p in model.parameters() if p.ndim >= 2]
+        no_decay = [p for p in model.parameters() if p.ndim < 2]
+        fused = settings.fused_adamw and fused_adamw_supported(device)
+        optimizer = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+            lr=lr,
+            betas=(0.9, 0.99),
+            fused=True if fused else None,
+        )
+        runner = model
+        if settings.compile:
+            runner, why = compile_model(model, device)
+            note += "" if why == "compiled" else why + ". "
+        scaler = torch.amp.GradScaler(device.type, enabled=precision == "float16")
+        autocast = {"device_type": device.type, "dtype": getattr(torch, precision), "enabled": precision != "float32"}
+        generator = torch.Generator().manual_seed(seed)
+        train_ids, heldout_ids = train_ids.to(device), heldout_ids.to(device)
+        eval_starts = torch.randint(len(heldout_ids) - config.context - 1, (eval_windows,), generator=generator)
+        eval_positions = (eval_starts[:, None] + torch.arange(config.context)).to(device)
+
+        def heldout_loss() -> float:
+            model.eval()
+            total = 0.0
+            with torch.no_grad(), torch.autocast(**autocast):
+                for chunk in eval_positions.split(batch_size):
+                    logits = runner(heldout_ids[chunk])
+                    total += F.cross_entropy(
+                        logits.flatten(0, 1).float(), heldout_ids[chunk + 1].flatten(), reduction="sum"
+                    ).item()
+            model.train()
+            return total / eval_positions.numel()
+
+        history: list[tuple[int, float, float]] = []
+        best, seconds, step = float("inf"), 0.0, 0
+        began = time.perf_counter()  # the evaluations are not counted in ``seconds``, but they use the budget too
+        model.train()
+        while time.perf_counter() - began < budget_s:
+            start = time.perf_counter()
+            progress = min(1.0, max(0.0, (step - warmup_steps) / max(1, decay_steps - warmup_steps)))
+            rate = (
+                lr * (step + 1) / (warmup_steps + 1)
+                if step < warmup_steps
+                else min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (lr - min_lr)
+            )
+            for group in optimizer.param_groups:
+                group["lr"] = rate
+            starts = torch.randint(len(train_ids) - config.context - 1, (batch_size,), generator=generator).to(device)
+            positions = starts[:, None] + torch.arange(config.context, device=device)
+            with torch.autocast(**autocast):
+                logits = runner(train_ids[positions])
+                loss = F.cross_entropy(logits.flatten(0, 1).float(), train_ids[positions + 1].flatten())
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(optimizer)
+            scaler.update()
+            step += 1
+            if step % eval_every == 0:
+                loss.item()  # wait for the device before stopping the clock
+                seconds += time.perf_counter() - start
+                value = heldout_loss()
+                best = min(best, value)
+                history.append((step, seconds, value))
+                if log:
+                    print(f"    step {step}: held-out loss {value:.4f} at {seconds:.0f} s", flush=True)
+                if value <= target:
+                    return TimeToLoss(True, seconds, step, best, history, note.strip())
+            else:
+                seconds += time.perf_counter() - start
+        return TimeToLoss(False, seconds, step, best, history, note.strip())
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = old_tf32
