@@ -130,7 +130,7 @@ def load_gpt2_state(
             advice = " Leave out the causal-mask buffers (.attn.bias, .attn.masked_bias): they are not weights."
         elif "lm_head.weight" in missing:
             advice = " Set lm_head.weight to wte.weight: GPT-2 ties them."
-        raise GPT2LoadError(f"The names do not match the model's. {'; '.join(parts)}.{advice}")
+        raise GPT2LoadError(f"The names of gpt2_state, mapped, do not match the model's. {'; '.join(parts)}.{advice}")
     for name, tensor in state.items():
         if tensor.shape != wanted[name].shape:
             flipped = tensor.ndim == 2 and tuple(tensor.shape[::-1]) == tuple(wanted[name].shape)
