@@ -75,20 +75,23 @@ GPT3_PARAMS = 175_181_291_520
 GPT3_TOKENS = 300e9
 gpt3_flops = training_flops(GPT3_PARAMS, GPT3_TOKENS)
 rounded = training_flops(175e9, GPT3_TOKENS)
-print(f"GPT-3: 6 x {GPT3_PARAMS:,} x {GPT3_TOKENS:.0e} = {gpt3_flops:.3e} operations ({rounded:.3g} with N = 175e9)")
+paper_n = 3.14e23 / (6 * GPT3_TOKENS)  # the N for which 6 N D is the paper's figure
+print(f"GPT-3: 6 x {GPT3_PARAMS:,} x {GPT3_TOKENS:,.0f} = {gpt3_flops:.3e} operations ({rounded:.3g} with N = 175e9)")
+print(f"the paper's 3.14e23 is 6 N D for N = {paper_n / 1e9:.1f} billion")
 assert f"{rounded:.3g}" == "3.15e+23" and abs(gpt3_flops / 3.14e23 - 1) < 0.005
 
 # %% [markdown]
-# About 3.15e23 operations. The GPT-3 paper (Brown et al. 2020, table D.1) reports 3.14e23 for the same model: its
-# count leaves out the embeddings' share and adds the attention term, and the two nearly cancel.
+# About 3.15e23 operations. The GPT-3 paper (Brown et al. 2020, appendix D and table D.1) counts the same way, 6
+# operations per weight per token with attention left out, and reports 3.14e23: the last digit depends only on
+# how N is rounded (174.4 billion would give it exactly).
 #
 # How long is that? It depends on how many operations a device sustains per second, which is not its peak
-# (11.3). The often-quoted figures (the seed video's "355 GPU-years" and "$4.6 million", from an estimate by
+# (11.3). The often-quoted figures (the seed video's "355 GPU-years" and "4.6 million dollars", from an estimate by
 # Lambda Labs in 2020) rest on three **assumptions**, which we state and then compute from:
 #
 # - the paper's 3.14e23 operations;
 # - NVIDIA V100 GPUs, each sustaining 28 TFLOP/s (28e12 operations per second; its float16 peak is 125e12);
-# - a cloud price of $1.50 per GPU-hour.
+# - a cloud price of 1.50 dollars per GPU-hour.
 
 # %%
 PAPER_FLOPS = 3.14e23
@@ -98,12 +101,12 @@ years = flops.gpu_years(PAPER_FLOPS, V100_SUSTAINED)
 dollars = flops.training_cost(PAPER_FLOPS, V100_SUSTAINED, DOLLARS_PER_GPU_HOUR)
 print(f"{PAPER_FLOPS:.3g} operations / {V100_SUSTAINED:.0e} per second = {PAPER_FLOPS / V100_SUSTAINED:.3g} s")
 print(f"= {years:.1f} GPU-years (365-day years) = {years * 365 * 24:,.0f} GPU-hours")
-print(f"at ${DOLLARS_PER_GPU_HOUR:.2f} per GPU-hour: ${dollars / 1e6:.2f} million")
+print(f"at {DOLLARS_PER_GPU_HOUR:.2f} dollars per GPU-hour: {dollars / 1e6:.2f} million dollars")
 print(f"on 1,024 V100s at once: {years * 365 / 1024:.0f} days")
 assert 355 <= years < 356 and 4.6e6 < dollars < 4.7e6
 
 # %% [markdown]
-# 355 GPU-years and $4.67 million (the video rounds it down to 4.6). Run side by side on 1,024 GPUs it is
+# 355 GPU-years and 4.67 million dollars (the video says 4.6). Run side by side on 1,024 GPUs it is
 # about four months. Nothing about the dollars is exact: the price per hour varies by a factor of three between
 # clouds, and a real run also pays for failed starts and experiments.
 #
@@ -125,11 +128,11 @@ print(f"at that rate GPT-3 would take {flops.gpu_years(gpt3_flops, tour_rate):,.
 assert 1e9 < tour_rate < 1e11
 
 # %%
+nanogpt_tokens = 600_000 * 491_520  # nanoGPT's GPT-2 reproduction: 600,000 steps of 491,520 tokens (11.3)
 runs = {
     "tour model (ch 00)": tour_flops,
-    "GPT-2 small (124M, 10B tokens)": training_flops(124e6, 10e9),
-    "GPT-2 XL (1.5B, 40B tokens)": training_flops(1.5e9, 40e9),
-    "GPT-3 (175B, 300B tokens)": gpt3_flops,
+    "GPT-2 small as nanoGPT trains it": training_flops(124e6, nanogpt_tokens),
+    "GPT-3": gpt3_flops,
 }
 axes = new_axes("Training compute, 6 N D", "floating-point operations (log scale)", "")
 axes.barh(list(runs), list(runs.values()), color=COLORS[: len(runs)])
@@ -138,10 +141,13 @@ for row, value in enumerate(runs.values()):
     axes.text(value, row, f" {value:.1e}", va="center", fontsize=9)
 axes.invert_yaxis()
 plt.show()
+gpt2_ratio, gpt3_ratio = (runs[name] / tour_flops for name in list(runs)[1:])
+print(f"GPT-2 small: {gpt2_ratio:.1e} times the tour model; GPT-3: {gpt3_ratio:.1e} times")
+assert 1e5 < gpt2_ratio < 1e7 < 1e9 < gpt3_ratio < 1e11
 
 # %% [markdown]
-# Each bar is about a thousand times the one before. (The GPT-2 token counts are rough: OpenAI did not publish
-# them; 10 and 40 billion tokens are what open reproductions use.)
+# GPT-2 small as nanoGPT reproduces it (295 billion tokens, 11.3) took several million times the tour model's
+# compute, and GPT-3 ten billion times. (OpenAI never said how many tokens GPT-2 itself read.)
 #
 # ## 11.2 Memory: 16 bytes per weight, plus activations
 #
@@ -476,7 +482,7 @@ plt.show()
 # %%
 print(CONV1D_WEIGHTS)
 w_file = torch.arange(6.0).view(2, 3)  # Conv1D: 2 inputs, 3 outputs
-x = torch.tensor([[1.0, -1.0]])
+x = torch.tensor([[2.0, -1.0]])
 plot_matrices([x, w_file, x @ w_file], ["x", "Conv1D weight (in, out)", "x @ W"], ["@", "="], decimals=0)
 plot_matrices([w_file.t()], ["nn.Linear weight (out, in) = W.T"], decimals=0)
 plt.show()
@@ -581,8 +587,8 @@ if gpt2_path is not None:
 # ## Summary
 #
 # - **Training costs about 6 N D operations**: 2 per weight per token forward, 4 backward. GPT-3: 3.15e23
-#   (the paper: 3.14e23), which at an assumed 28 TFLOP/s sustained per V100 and $1.50 per GPU-hour is 355
-#   GPU-years and $4.7 million.
+#   (the paper: 3.14e23), which at an assumed 28 TFLOP/s sustained per V100 and 1.50 dollars per GPU-hour is
+#   355 GPU-years and 4.7 million dollars.
 # - **Memory**: 16 bytes per weight for weights, gradients and AdamW's moments, in float32 or mixed precision
 #   (with its float32 master copy), plus activations that grow with batch and context.
 # - **FLOPs per token** are `6N + 12 L T C`; **MFU** divides the achieved rate by the device's peak in the
