@@ -449,11 +449,13 @@ assert torch.equal(plain_tokens, cached_tokens)
 # same seed and the same global batch, the result equals one process on the whole batch.
 #
 # torch's `DistributedDataParallel` does the averaging during the backward pass, and `torchrun` starts the
-# processes and tells each its rank. Chapter 10's trainer runs under it as it is:
+# processes and tells each its rank. `course_utils.distributed` holds the few pieces a training loop needs
+# (join the group, wrap the model, take this rank's slice of the batch, step with accumulation), and running
+# it as a module trains a small GPT on Shakespeare's characters for a few steps that way:
 #
 # ```bash
-# torchrun --standalone --nproc_per_node 4 -m course_utils.trainer ...   # 4 GPUs: nccl
-# OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 -m course_utils.trainer ...   # 2 CPU processes: gloo
+# torchrun --standalone --nproc_per_node 4 -m course_utils.distributed --global-batch 64   # 4 GPUs: nccl
+# OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 -m course_utils.distributed  # 2 CPU processes: gloo
 # ```
 #
 # When even one slice does not fit in memory, **gradient accumulation** runs several small batches, adds
