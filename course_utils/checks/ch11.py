@@ -65,7 +65,7 @@ register(
                 lambda n, d: n * d,
             ),
             Mistake(
-                "that is 3ND, counting a multiply-add as one operation: FLOPs count the multiply and the add "
+                "that is 3 N D, counting a multiply-add as one operation: FLOPs count the multiply and the add "
                 "apart, 2 per weight per token forward, 6 in all.",
                 lambda n, d: 3 * n * d,
             ),
@@ -115,35 +115,35 @@ register(
             Mistake(
                 "you divided by the float32 peak whatever the precision: a bf16 run is measured against the bf16 "
                 "peak, peaks[precision] (16x higher on an A100).",
-                lambda tps, fpt, peaks, precision: tps * fpt / peaks["float32"],
+                lambda tps, per_token, peaks, precision: tps * per_token / peaks["float32"],
             ),
             Mistake(
                 "you divided by the device's highest peak whatever the precision: a float32 run can only reach "
                 "the float32 peak, so use peaks[precision].",
-                lambda tps, fpt, peaks, precision: tps * fpt / max(peaks.values()),
+                lambda tps, per_token, peaks, precision: tps * per_token / max(peaks.values()),
             ),
             Mistake(
                 "that is a percentage: MFU here is a share from 0 to 1 (0.31, not 31); do not multiply by 100.",
-                lambda tps, fpt, peaks, precision: 100 * tps * fpt / peaks[precision],
+                lambda tps, per_token, peaks, precision: 100 * tps * per_token / peaks[precision],
             ),
             Mistake(
                 "the ratio is upside down: achieved (tokens_per_second * flops_per_token) over the peak.",
-                lambda tps, fpt, peaks, precision: peaks[precision] / (tps * fpt),
+                lambda tps, per_token, peaks, precision: peaks[precision] / (tps * per_token),
             ),
             Mistake(
                 "flops_per_token already counts the forward and backward passes (6N + 12LTC): do not multiply "
                 "by 6 (or 3) again.",
-                lambda tps, fpt, peaks, precision: 6 * tps * fpt / peaks[precision],
+                lambda tps, per_token, peaks, precision: 6 * tps * per_token / peaks[precision],
             ),
             Mistake(
                 "flops_per_token already counts the forward and backward passes (6N + 12LTC): do not multiply "
                 "by 6 (or 3) again.",
-                lambda tps, fpt, peaks, precision: 3 * tps * fpt / peaks[precision],
+                lambda tps, per_token, peaks, precision: 3 * tps * per_token / peaks[precision],
             ),
             Mistake(
                 "the achieved rate is tokens_per_second times flops_per_token; dividing flops_per_token alone "
                 "by the peak leaves out how many tokens a second the run trained.",
-                lambda tps, fpt, peaks, precision: fpt / peaks[precision],
+                lambda tps, per_token, peaks, precision: per_token / peaks[precision],
             ),
         ],
     )
