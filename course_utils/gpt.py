@@ -180,6 +180,7 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor, kv_cache: LayerCache | None = None) -> torch.Tensor:
         """(B, T, C) -> (B, T, C); ``kv_cache``: this layer's keys and values of earlier positions (chapter 11)."""
         _check_residual(x, self.config, "Block")
+        # the keyword only with a cache: an attention module without it (a learner's, chapter 09) still fits
         x = x + (self.attn(self.ln_1(x)) if kv_cache is None else self.attn(self.ln_1(x), kv_cache=kv_cache))
         x = x + self.mlp(self.ln_2(x))  # each token thinks on its own
         return x

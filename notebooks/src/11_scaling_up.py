@@ -10,8 +10,8 @@
 # **You need** chapter 08's attention, chapter 10's GPT (`course_utils.gpt.GPT`) and chapter 07's sampler.
 #
 # **Time**: 60 to 90 minutes, four exercises included. Everything runs on a laptop CPU; on a GPU (a JupyterHub
-# with one, or Colab) the speed table of 11.4 measures the GPU instead. (In the course's tests, fast mode, the
-# notebook takes about 15 s on a 2-core machine.)
+# with one, or Colab) the speed table of 11.4 measures the GPU instead. (In fast mode, as the course's tests run
+# it, the notebook took about 22 s of CPU time on a 2-core machine busy with other work.)
 #
 # | section | idea | you write |
 # |---|---|---|
