@@ -6,7 +6,8 @@ Every function here is one step of the computation, written out in torch:
 * :func:`causal_mask`: which keys each query may look at when it must not see the future;
 * :func:`attention_weights`: the softmax over keys, with masked keys given weight exactly 0;
 * :func:`single_head_attention`, :func:`multi_head_attention`, :func:`cross_attention`: whole layers, with
-  weight matrices that multiply from the right (``x @ w_q``).
+  weight matrices that multiply from the right (``x @ w_q``);
+* :func:`cached_attention`: attention for new positions over cached keys and values (chapter 11's KV cache).
 
 Masks follow one convention everywhere in the course: a boolean tensor that is ``True`` where a query *may*
 look at a key. (``torch.nn.functional.scaled_dot_product_attention`` reads a boolean mask the same way;
@@ -183,6 +184,39 @@ def cross_attention(
     q = x @ w_q  # (B, T_q, d_head): what each token of x looks for
     k, v = context @ w_k, context @ w_v  # (B, T_k, d_head): what the context offers
     return attention_weights(attention_scores(q, k)) @ v
+
+
+def cached_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    past_k: torch.Tensor | None = None,
+    past_v: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Causal attention for new positions that follow cached ones: what a KV cache computes (chapter 11).
+
+    ``q``, ``k``, ``v`` are (..., T_new, d): the queries, keys and values of ``T_new`` new positions. ``past_k``
+    and ``past_v`` are (..., T_cache, d), the keys and values of the ``T_cache`` positions before them, or None
+    when nothing is cached yet. The new keys and values are appended after the cached ones along the time axis
+    (dim -2); new query i sits at absolute position ``T_cache + i`` and may look at keys 0 to ``T_cache + i``.
+    Returns ``(out, keys, values)``: ``out`` (..., T_new, d) and the grown cache, (..., T_cache + T_new, d).
+    No input is changed.
+    """
+    for tensor, name in ((q, "q"), (k, "k"), (v, "v")):
+        check_tensor(tensor, name)
+    if (past_k is None) != (past_v is None):
+        raise ValueError("past_k and past_v go together: pass both (the cache) or neither (nothing cached yet).")
+    if past_k is not None:
+        check_tensor(past_k, "past_k")
+        check_tensor(past_v, "past_v")
+        k = torch.cat([past_k, k], dim=-2)  # (..., T_cache + T_new, d): the past first, in order of position
+        v = torch.cat([past_v, v], dim=-2)
+    t_new, t_all = q.shape[-2], k.shape[-2]
+    t_cache = t_all - t_new
+    # new query i is at position t_cache + i: it may see key j where j <= t_cache + i, a triangle moved right
+    allowed = torch.ones(t_new, t_all, dtype=torch.bool, device=q.device).tril(diagonal=t_cache)
+    weights = attention_weights(attention_scores(q, k), allowed)
+    return weights @ v, k, v
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ import hashlib
 import lzma
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tiktoken
+if TYPE_CHECKING:  # imported where it is used, so that reading Shakespeare needs only the standard library
+    import tiktoken
 
 DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
 
@@ -142,6 +144,8 @@ def gpt2_tokenizer() -> tiktoken.Encoding:
     >>> gpt2_tokenizer().encode("hello world")
     [31373, 995]
     """
+    import tiktoken
+
     ranks = _gpt2_ranks_in(data_dir())
     return tiktoken.Encoding(
         name="gpt2",

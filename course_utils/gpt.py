@@ -19,8 +19,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_utils import validate
-from course_utils.attention import attention_scores, attention_weights
+from course_utils.attention import attention_scores, attention_weights, cached_attention
 from course_utils.sampling import check_temperature, check_top_p, sample_next_token
+
+GELU_FORMS = {"exact": "none", "tanh": "tanh"}
+"""The GELU forms a GPT may use, and the name ``torch.nn.GELU(approximate=...)`` gives each."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,9 @@ class GPTConfig:
     multiple of ``n_head``); ``dropout``: the share of activations zeroed in training (0 turns it off);
     ``bias``: whether linear layers and layer norms carry a bias; ``fast_attention``: compute attention with
     torch's fused ``F.scaled_dot_product_attention`` (the same numbers, to rounding, in less time and memory:
-    chapter 10) instead of the scores, mask, softmax and weighted sum written out (chapter 08).
+    chapter 10) instead of the scores, mask, softmax and weighted sum written out (chapter 08); ``gelu``: the form
+    of the MLP's GELU, ``"exact"`` (``x * Phi(x)``, the course's) or ``"tanh"`` (the tanh approximation GPT-2 was
+    trained with: GPT-2's weights need it).
     """
 
     vocab_size: int
@@ -43,6 +48,7 @@ class GPTConfig:
     dropout: float = 0.0
     bias: bool = True
     fast_attention: bool = False
+    gelu: str = "exact"
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context", "n_layer", "n_head", "d_model"):
@@ -53,6 +59,11 @@ class GPTConfig:
             if not isinstance(getattr(self, name), bool):
                 got = validate.describe(getattr(self, name))
                 raise TypeError(f"GPTConfig.{name} must be True or False, got {got}.")
+        if not isinstance(self.gelu, str) or self.gelu not in GELU_FORMS:
+            raise ValueError(
+                f"GPTConfig.gelu must be one of {', '.join(map(repr, GELU_FORMS))}, got "
+                f"{validate.describe(self.gelu)}: 'exact' is the course's GELU, 'tanh' GPT-2's approximation."
+            )
         if self.d_model % self.n_head != 0:
             raise ValueError(
                 f"GPTConfig.d_model ({self.d_model}) must be a multiple of n_head ({self.n_head}): each head "
@@ -112,13 +123,20 @@ class CausalSelfAttention(nn.Module):
         causal = torch.tril(torch.ones(config.context, config.context, dtype=torch.bool))
         self.register_buffer("causal", causal, persistent=False)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, C) -> (B, T, C): each token's vector plus what it gathered from the tokens before it."""
+    def forward(self, x: torch.Tensor, kv_cache: LayerCache | None = None) -> torch.Tensor:
+        """(B, T, C) -> (B, T, C): each token's vector plus what it gathered from the tokens before it.
+
+        With ``kv_cache`` (chapter 11), ``x`` holds only new positions: they attend to the cached keys and values
+        as well as to each other, and the cache grows by them.
+        """
         _check_residual(x, self.config, "CausalSelfAttention")
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         # split the width into heads: (B, T, C) -> (B, H, T, D)
         q, k, v = (t.view(B, T, self.n_head, self.d_head).transpose(1, 2) for t in (q, k, v))
+        if kv_cache is not None:  # generation in eval mode (GPT.forward checks), so no dropout
+            out, kv_cache.keys, kv_cache.values = cached_attention(q, k, v, kv_cache.keys, kv_cache.values)
+            return self.c_proj(out.transpose(1, 2).contiguous().view(B, T, C))
         if self.config.fast_attention:
             # the same four steps as below, fused by torch into one call (no (T, T) matrix kept for backward)
             dropout = self.attn_dropout.p if self.training else 0.0
@@ -138,7 +156,7 @@ class MLP(nn.Module):
         super().__init__()
         self.config = _check_config(config, "MLP")
         self.c_fc = nn.Linear(config.d_model, 4 * config.d_model, bias=config.bias)
-        self.gelu = nn.GELU()
+        self.gelu = nn.GELU(approximate=GELU_FORMS[config.gelu])
         self.c_proj = nn.Linear(4 * config.d_model, config.d_model, bias=config.bias)
         self.dropout = nn.Dropout(config.dropout)
 
@@ -159,10 +177,11 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.mlp = MLP(config)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, T, C) -> (B, T, C)."""
+    def forward(self, x: torch.Tensor, kv_cache: LayerCache | None = None) -> torch.Tensor:
+        """(B, T, C) -> (B, T, C); ``kv_cache``: this layer's keys and values of earlier positions (chapter 11)."""
         _check_residual(x, self.config, "Block")
-        x = x + self.attn(self.ln_1(x))  # tokens exchange information
+        # the keyword only with a cache: an attention module without it (a learner's, chapter 09) still fits
+        x = x + (self.attn(self.ln_1(x)) if kv_cache is None else self.attn(self.ln_1(x), kv_cache=kv_cache))
         x = x + self.mlp(self.ln_2(x))  # each token thinks on its own
         return x
 
@@ -226,16 +245,21 @@ class GPT(nn.Module):
             hint="Encode the text with the model's own vocabulary." if ndim != (2,) else "",
         )
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, kv_cache: KVCache | None = None) -> torch.Tensor:
         """Token ids (B, T) -> logits (B, T, V): at position t, a score for every token that might follow ids[:, t].
+
+        ``kv_cache`` (chapter 11; a :class:`KVCache`, in eval mode only): ``ids`` are then the positions that come
+        after the ones the cache holds; their position embeddings start at the cache's length, and the cache
+        keeps their keys and values for the next call.
 
         The ids' range is checked on a CPU tensor only: reading it on a GPU would make every forward wait for the
         GPU, so there an id outside the vocabulary fails inside torch's embedding. :meth:`generate` checks its
         prompt's ids on any device, and :func:`next_token_loss` its targets.
         """
-        return self.lm_head(self.hidden_states(ids))  # (B, T, V): each logit a dot product with a token's row
+        # (B, T, V): each logit a dot product with a token's row
+        return self.lm_head(self.hidden_states(ids) if kv_cache is None else self.hidden_states(ids, kv_cache=kv_cache))
 
-    def hidden_states(self, ids: torch.Tensor) -> torch.Tensor:
+    def hidden_states(self, ids: torch.Tensor, kv_cache: KVCache | None = None) -> torch.Tensor:
         """Token ids (B, T) -> final vectors (B, T, C): each position's vector after the last block and the final
         layer norm ``ln_f``, the vector that the unembedding ``lm_head`` turns into logits (chapter 05)."""
         self._check_ids(ids, ndim=(2,), check_range=None)
@@ -245,11 +269,24 @@ class GPT(nn.Module):
                 f"The model reads 1 to {self.config.context} tokens at once (its context), got {T}: "
                 f"keep the last {self.config.context} with ids[:, -{self.config.context}:]."
             )
+        if kv_cache is not None:
+            return self._hidden_states_cached(ids, kv_cache)
         positions = torch.arange(T, device=ids.device)
         x = self.drop(self.wte(ids.long()) + self.wpe(positions))  # (B, T, C): what each token is, and where
         for block in self.h:
             x = block(x)
         return self.ln_f(x)  # (B, T, C)
+
+    def _hidden_states_cached(self, ids: torch.Tensor, kv_cache: KVCache) -> torch.Tensor:
+        """:meth:`hidden_states` for positions that follow those in ``kv_cache`` (which grows by them)."""
+        _check_cache(kv_cache, self, ids)
+        B, T = ids.shape
+        start = kv_cache.length
+        positions = torch.arange(start, start + T, device=ids.device)  # absolute positions, after the cached ones
+        x = self.wte(ids.long()) + self.wpe(positions)
+        for block, layer_cache in zip(self.h, kv_cache.layers, strict=True):
+            x = block(x, kv_cache=layer_cache)
+        return self.ln_f(x)
 
     @torch.no_grad()
     def generate(
@@ -326,3 +363,110 @@ def next_token_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor
             f"more dimension (the vocabulary) than targets."
         )
     return F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The KV cache (chapter 11): generation that computes each position's keys and values once
+
+
+class LayerCache:
+    """One layer's cached keys and values, (B, H, T_cache, D) each, or None before the first call."""
+
+    def __init__(self) -> None:
+        self.keys: torch.Tensor | None = None
+        self.values: torch.Tensor | None = None
+
+
+class KVCache:
+    """The keys and values of every layer for the positions a :class:`GPT` has read: pass it as
+    ``model(ids, kv_cache=cache)`` and it grows by ``ids``' positions.
+
+    >>> model = GPT(GPTConfig(vocab_size=10, context=8, n_layer=2, n_head=2, d_model=16)).eval()
+    >>> cache = KVCache(model)
+    >>> model(torch.tensor([[1, 2, 3]]), kv_cache=cache).shape, cache.length
+    (torch.Size([1, 3, 10]), 3)
+    """
+
+    def __init__(self, model: GPT) -> None:
+        if not isinstance(model, GPT):
+            raise TypeError(f"model must be a course_utils GPT, got {validate.describe(model)}.")
+        self.config = model.config
+        self.layers = [LayerCache() for _ in range(model.config.n_layer)]
+
+    @property
+    def length(self) -> int:
+        """How many positions the cache holds."""
+        keys = self.layers[0].keys
+        return 0 if keys is None else keys.shape[-2]
+
+    def __repr__(self) -> str:
+        return f"KVCache({self.config.n_layer} layers, {self.length} positions)"
+
+
+def _check_cache(kv_cache: object, model: GPT, ids: torch.Tensor) -> KVCache:
+    if not isinstance(kv_cache, KVCache):
+        raise TypeError(f"kv_cache must be a KVCache (KVCache(model)) or None, got {validate.describe(kv_cache)}.")
+    if kv_cache.config != model.config:
+        raise ValueError("kv_cache was made for a model of another shape: make one with KVCache(model) for this model.")
+    if model.training:
+        raise ValueError(
+            "kv_cache is for generation, in eval mode: call model.eval() first (training reads whole sequences)."
+        )
+    length = kv_cache.length
+    if length and kv_cache.layers[0].keys.shape[0] != ids.shape[0]:
+        raise ValueError(
+            f"ids has a batch of {ids.shape[0]} but kv_cache holds {kv_cache.layers[0].keys.shape[0]} sequences: "
+            f"use one cache per batch of sequences."
+        )
+    if length + ids.shape[1] > model.config.context:
+        raise ValueError(
+            f"kv_cache holds {length} positions and ids adds {ids.shape[1]}: more than the model's context "
+            f"({model.config.context}). Start a new cache with the last tokens (generate_cached does this)."
+        )
+    return kv_cache
+
+
+@torch.no_grad()
+def generate_cached(
+    model: GPT,
+    ids: torch.Tensor,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """:meth:`GPT.generate` with a :class:`KVCache`: the same tokens, each new one costing one position's work.
+
+    The prompt is read once; each later step feeds only the newest token, whose keys and values join the cache.
+    While the text fits in the context the tokens are those of ``model.generate`` with the same arguments (and
+    generator state). Once it is longer, ``generate`` reads the last ``context`` tokens at positions 0 to
+    context - 1, so every token's position changes at every step and no cached key stays valid: from there each
+    step reads the whole window again, as ``generate`` does, which keeps the tokens equal.
+    """
+    if not isinstance(model, GPT):
+        raise TypeError(f"model must be a course_utils GPT, got {validate.describe(model)}.")
+    model._check_ids(ids, ndim=(1, 2), check_range=True)
+    max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=0)
+    check_temperature(temperature)
+    if top_k is not None:
+        validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
+    if generator is not None:
+        validate.generator(generator, "generator")
+    was_training = model.training
+    model.eval()
+    try:
+        sequence = (ids[None] if ids.ndim == 1 else ids).long().to(model.wte.weight.device)
+        context = model.config.context
+        cache = KVCache(model)
+        pending = sequence  # the positions the cache has not read yet: first the whole prompt
+        for _ in range(max_new_tokens):
+            if sequence.shape[1] > context:  # the window slides: every position changes, no cached key is valid
+                logits = model(sequence[:, -context:])
+            else:
+                logits = model(pending, kv_cache=cache)
+            next_ids = sample_next_token(logits[:, -1, :], temperature, top_k, generator)  # (B,)
+            sequence = torch.cat([sequence, next_ids[:, None].to(sequence.device)], dim=1)
+            pending = sequence[:, -1:]  # the next step reads only the newest token
+    finally:
+        model.train(was_training)
+    return sequence[0] if ids.ndim == 1 else sequence

@@ -1241,3 +1241,195 @@ bad(
     "bias=True",
 )
 bad("trace_shapes", "ids", "a list", lambda: gpt_plots.trace_shapes(small_gpt(), [[1, 2]]), TypeError)
+
+
+# --- chapter 11: flops, the KV cache, GPT-2's weights, speed, distributed -----------------------------------------
+
+from course_utils import attention as attention_module  # noqa: E402
+from course_utils import distributed, flops, gpt2_weights, speed  # noqa: E402
+
+A100 = flops.PEAK_FLOPS["A100"]
+bad("training_flops", "n_params", "a string", lambda: flops.training_flops("175e9", 300e9), TypeError, "quotes")
+bad("training_flops", "n_tokens", "0", lambda: flops.training_flops(175e9, 0), ValueError, "above 0")
+bad("flops_per_token", "n_layer", "a float", lambda: flops.flops_per_token(1e6, 2.5, 64, 32), TypeError)
+bad("flops_per_token", "context", "0", lambda: flops.flops_per_token(1e6, 2, 0, 32), ValueError)
+bad("gpu_years", "sustained_flops_per_second", "0", lambda: flops.gpu_years(1e20, 0), ValueError, "28e12")
+bad("training_cost", "dollars_per_gpu_hour", "-1", lambda: flops.training_cost(1e20, 1e12, -1), ValueError)
+bad("bytes_per_parameter", "precision", "int8", lambda: flops.bytes_per_parameter("int8"), ValueError, "bf16")
+bad("bytes_per_parameter", "precision", "a dtype", lambda: flops.bytes_per_parameter(torch.bfloat16), TypeError)
+bad("activation_bytes", "batch_size", "0", lambda: flops.activation_bytes(2, 64, 32, 2, 0), ValueError)
+bad("training_memory_bytes", "n_params", "-5", lambda: flops.training_memory_bytes(-5, 2, 64, 32, 2, 1), ValueError)
+bad("peak_flops", "device_name", "a device", lambda: flops.peak_flops(torch.device("cpu"), "bf16"), TypeError)
+bad("peak_flops", "precision", "fp8", lambda: flops.peak_flops("NVIDIA H100", "fp8"), ValueError, "bfloat16")
+bad("device_key", "device_name", "None", lambda: flops.device_key(None), TypeError, "get_device_name")
+bad("cpu_peak_flops", "cores", "0", lambda: flops.cpu_peak_flops(cores=0), ValueError)
+bad("cpu_peak_flops", "ghz", "a string", lambda: flops.cpu_peak_flops(ghz="3"), TypeError)
+bad("mfu", "peaks", "a number", lambda: flops.mfu(1e5, 1e9, 312e12, "bfloat16"), TypeError, "by precision")
+bad("mfu", "precision", "missing", lambda: flops.mfu(1e5, 1e9, flops.PEAK_FLOPS["T4"], "bfloat16"), KeyError, "has")
+bad("mfu", "tokens_per_second", "negative", lambda: flops.mfu(-1, 1e9, A100, "bfloat16"), ValueError)
+bad("mfu", "flops_per_token", "0", lambda: flops.mfu(1e5, 0, A100, "bfloat16"), ValueError)
+bad("format_flops", "value", "a string", lambda: flops.format_flops("1e9"), TypeError)
+
+QKV = torch.zeros(1, 2, 3, 4)
+bad("cached_attention", "q", "a list", lambda: attention_module.cached_attention([[1.0]], QKV, QKV), TypeError)
+bad(
+    "cached_attention",
+    "past_k",
+    "without past_v",
+    lambda: attention_module.cached_attention(QKV, QKV, QKV, past_k=QKV),
+    ValueError,
+    "past_v",
+)
+bad("GPTConfig", "gelu", "approx", lambda: gpt_module.GPTConfig(vocab_size=5, gelu="approx"), ValueError, "tanh")
+bad("GPTConfig", "gelu", "a bool", lambda: gpt_module.GPTConfig(vocab_size=5, gelu=True), ValueError, "exact")
+bad("KVCache", "model", "a config", lambda: gpt_module.KVCache(CONFIG), TypeError, "GPT")
+
+
+def _cached_forward(ids: torch.Tensor, cache: object = None, train: bool = False) -> object:
+    model = gpt_module.GPT(CONFIG).train(train)
+    with torch.no_grad():
+        return model(ids, kv_cache=gpt_module.KVCache(model) if cache is None else cache)
+
+
+bad("GPT.forward", "kv_cache", "a list", lambda: _cached_forward(torch.zeros(1, 2, dtype=torch.long), []), TypeError)
+bad(
+    "GPT.forward",
+    "kv_cache",
+    "in training mode",
+    lambda: _cached_forward(torch.zeros(1, 2, dtype=torch.long), train=True),
+    ValueError,
+    "model.eval()",
+)
+bad(
+    "GPT.forward",
+    "kv_cache",
+    "another model's",
+    lambda: _cached_forward(
+        torch.zeros(1, 2, dtype=torch.long), gpt_module.KVCache(gpt_module.GPT(gpt_module.GPTConfig(vocab_size=7)))
+    ),
+    ValueError,
+    "KVCache(model)",
+)
+bad("generate_cached", "model", "a config", lambda: gpt_module.generate_cached(CONFIG, IDS3, 2), TypeError)
+bad("generate_cached", "max_new_tokens", "-1", lambda: gpt_module.generate_cached(small_gpt(), IDS3, -1), ValueError)
+bad("generate_cached", "temperature", "-1", lambda: gpt_module.generate_cached(small_gpt(), IDS3, 2, -1.0), ValueError)
+bad("generate_cached", "ids", "floats", lambda: gpt_module.generate_cached(small_gpt(), IDS3.float(), 2), TypeError)
+
+
+def _tanh_gpt() -> gpt_module.GPT:
+    return gpt_module.GPT(gpt_module.GPTConfig(vocab_size=20, context=8, n_layer=1, n_head=2, d_model=16, gelu="tanh"))
+
+
+def _file_state(drop: str = "", extra: str = "") -> dict:
+    state = {}
+    for name, tensor in _tanh_gpt().state_dict().items():
+        if name != "lm_head.weight" and name != drop:
+            state["transformer." + name] = tensor.t() if name.endswith(gpt2_weights.CONV1D_WEIGHTS) else tensor
+    if extra:
+        state[extra] = torch.zeros(2)
+    return state
+
+
+bad("gpt2_to_course_state", "gpt2_state", "a list", lambda: gpt2_weights.gpt2_to_course_state([]), TypeError)
+bad("load_gpt2_state", "model", "a config", lambda: gpt2_weights.load_gpt2_state(CONFIG, _file_state()), TypeError)
+bad(
+    "load_gpt2_state",
+    "model",
+    "the exact GELU",
+    lambda: gpt2_weights.load_gpt2_state(gpt_module.GPT(CONFIG), _file_state()),
+    ValueError,
+    "gelu='tanh'",
+)
+bad(
+    "load_gpt2_state",
+    "gpt2_state",
+    "a missing weight",
+    lambda: gpt2_weights.load_gpt2_state(_tanh_gpt(), _file_state(drop="h.0.ln_2.weight")),
+    ValueError,
+    "missing",
+    "h.0.ln_2.weight",
+)
+bad(
+    "load_gpt2_state",
+    "gpt2_state",
+    "an unexpected name",
+    lambda: gpt2_weights.load_gpt2_state(_tanh_gpt(), _file_state(extra="transformer.h.0.rotary.weight")),
+    ValueError,
+    "unexpected",
+    "h.0.rotary.weight",
+)
+bad("load_gpt2_state", "gpt2_state", "a path", lambda: gpt2_weights.load_gpt2_state(_tanh_gpt(), "gpt2"), TypeError)
+bad(
+    "load_gpt2_state",
+    "to_course_state",
+    "a dict",
+    lambda: gpt2_weights.load_gpt2_state(_tanh_gpt(), _file_state(), {}),
+    TypeError,
+)
+bad("gpt2_config", "config", "a number", lambda: gpt2_weights.gpt2_config(12), TypeError, "config.json")
+bad("gpt2_config", "config", "no n_head", lambda: gpt2_weights.gpt2_config({"vocab_size": 5}), ValueError, "n_head")
+bad("config_from_state", "gpt2_state", "no wte", lambda: gpt2_weights.config_from_state({}), ValueError, "wte")
+bad("find_gpt2", "source", "a missing folder", lambda: gpt2_weights.find_gpt2("/no/such/folder"), FileNotFoundError)
+bad("find_gpt2", "download", "a string", lambda: gpt2_weights.find_gpt2(download="yes"), TypeError)
+bad("find_gpt2", "source", "a number", lambda: gpt2_weights.find_gpt2(124), TypeError)
+
+bad("Settings", "precision", "int8", lambda: speed.Settings(precision="int8"), ValueError)
+bad("Settings", "precision", "tf32", lambda: speed.Settings(precision="tf32"), ValueError, "tf32=True")
+bad("Settings", "compile", "a string", lambda: speed.Settings(compile="yes"), TypeError)
+bad("check_precision", "precision", "bf16 on a CPU", lambda: speed.check_precision("bf16", "cpu"), ValueError)
+bad("check_precision", "device", "a number", lambda: speed.check_precision("float32", 0), TypeError)
+bad("padded_vocab_size", "vocab_size", "0", lambda: speed.padded_vocab_size(0), ValueError)
+bad("padded_vocab_size", "multiple", "a float", lambda: speed.padded_vocab_size(65, 64.0), TypeError)
+bad("compile_model", "model", "a config", lambda: speed.compile_model(CONFIG, "cpu"), TypeError)
+bad("format_table", "measurements", "empty", lambda: speed.format_table([]), ValueError)
+bad("format_table", "measurements", "a dict", lambda: speed.format_table({}), TypeError)
+bad(
+    "measure_training",
+    "settings",
+    "a dict",
+    lambda: speed.measure_training(CONFIG, {}, "cpu", torch.zeros(100, dtype=torch.long), batch_size=2, steps=1),
+    TypeError,
+)
+bad(
+    "measure_training",
+    "steps",
+    "0",
+    lambda: speed.measure_training(
+        CONFIG, speed.Settings(), "cpu", torch.zeros(100, dtype=torch.long), batch_size=2, steps=0
+    ),
+    ValueError,
+)
+bad(
+    "train_to_loss",
+    "target",
+    "0",
+    lambda: speed.train_to_loss(
+        CONFIG, speed.Settings(), "cpu", torch.zeros(100, dtype=torch.long), torch.zeros(100), target=0, budget_s=1
+    ),
+    ValueError,
+)
+
+ONE = distributed.DistributedRun(0, 0, 1, "none", torch.device("cpu"))
+bad("start", "backend", "mpi", lambda: distributed.start("mpi"), ValueError, "gloo")
+bad("wrap", "run", "a number", lambda: distributed.wrap(torch.nn.Linear(2, 2), 1), TypeError, "start()")
+bad("shard", "batch", "a list", lambda: distributed.shard([1, 2], ONE), TypeError)
+bad(
+    "shard",
+    "batch",
+    "does not split",
+    lambda: distributed.shard(torch.zeros(5, 2), distributed.DistributedRun(0, 0, 2, "gloo", torch.device("cpu"))),
+    ValueError,
+    "multiple of 2",
+)
+
+
+def _accumulated(micro: object, x: torch.Tensor | None = None) -> object:
+    model = small_gpt()
+    x = torch.zeros(4, 3, dtype=torch.long) if x is None else x
+    return distributed.accumulated_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, x, micro)
+
+
+bad("accumulated_step", "micro_batch", "0", lambda: _accumulated(0), ValueError)
+bad("accumulated_step", "micro_batch", "3 of 4 rows", lambda: _accumulated(3), ValueError, "must divide")
+bad("accumulated_step", "x", "1-D", lambda: _accumulated(1, torch.zeros(4, dtype=torch.long)), ValueError, "(B, T)")
+bad("mean_over_ranks", "value", "a string", lambda: distributed.mean_over_ranks("1", ONE), TypeError)
