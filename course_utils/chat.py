@@ -373,8 +373,8 @@ class Chat:
         unknown = sorted(set(line) - set(self.char_model.vocab))
         if unknown:
             raise ValueError(
-                f"the model does not know the character(s) {', '.join(repr(c) for c in unknown)} (it has read only "
-                f"Shakespeare's characters): write them differently."
+                f"message holds character(s) the model does not know: {', '.join(repr(c) for c in unknown)} (it "
+                f"has read only Shakespeare's characters): write them differently."
             )
         return line
 

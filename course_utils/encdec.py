@@ -268,7 +268,7 @@ def cross_attention_mask(key_lengths: Sequence[int] | torch.Tensor, T_q: int, T_
     lengths = torch.as_tensor(lengths).long()
     if (lengths < 1).any() or (lengths > T_k).any():
         raise ValueError(
-            f"every key length must be from 1 to T_k = {T_k} (the padded length), got {lengths.tolist()}: "
+            f"key_lengths must each be from 1 to T_k = {T_k} (the padded length), got {lengths.tolist()}: "
             f"a sequence cannot be longer than the batch is padded to, nor empty."
         )
     allowed = torch.arange(T_k)[None, :] < lengths[:, None]  # (B, T_k): True at real tokens
@@ -295,7 +295,12 @@ class EncDecConfig:
         for name in ("vocab_size", "source_context", "target_context", "n_layer", "n_head", "d_model"):
             value = validate.whole_number(getattr(self, name), f"EncDecConfig.{name}", minimum=1)
             object.__setattr__(self, name, value)
-        self.block_config()  # d_model a multiple of n_head, dropout in [0, 1)
+        if self.d_model % self.n_head:
+            raise ValueError(
+                f"EncDecConfig.d_model ({self.d_model}) must be a multiple of n_head ({self.n_head}): each head "
+                f"gets d_model / n_head numbers. Choose, for example, d_model={self.n_head * 16}."
+            )
+        self.block_config()  # dropout in [0, 1)
 
     def block_config(self) -> GPTConfig:
         """The same sizes as a :class:`~course_utils.gpt.GPTConfig`, for the GPT parts the blocks reuse."""

@@ -67,7 +67,7 @@ def test_cross_attention_mask_hides_padded_keys_and_refuses_bad_lengths():
     assert mask.shape == (2, 1, 4, 3) and mask.dtype == torch.bool
     assert mask[0, 0, :, :2].all() and not mask[0, 0, :, 2].any() and mask[1].all()
     for lengths in ([0, 2], [4, 1]):
-        with pytest.raises(ValueError, match="from 1 to T_k"):
+        with pytest.raises(ValueError, match="key_lengths must each be from 1 to T_k"):
             encdec.cross_attention_mask(lengths, 2, 3)
 
 
