@@ -46,8 +46,8 @@ VOCAB_SIZE = len(VOCAB)
 _CHAR_ID = {char: index for index, char in enumerate(VOCAB) if index >= len(SPECIAL_TOKENS)}
 
 SOURCE_CONTEXT = 40
-"""The most characters the encoder reads (the longest generated source, 'the twenty-seventh of September, 1999'
-with a weekday-free format, has 38)."""
+"""The most tokens the encoder reads: up to 39 characters and the end token (the longest generated source,
+'the twenty-seventh of September, 1999', has 37 characters)."""
 TARGET_LENGTH = 10
 """An ISO date, ``YYYY-MM-DD``, has 10 characters; the decoder reads the start token and them: 11 positions."""
 
@@ -61,12 +61,21 @@ def encode_source(text: str) -> list[int]:
             f"text {text!r} holds {len(unknown)} character(s) the date model does not know: "
             f"{', '.join(repr(c) for c in unknown)}. It knows letters, digits, spaces and {' '.join(DATE_CHARS[1:5])}."
         )
-    if len(text) > SOURCE_CONTEXT:
+    if len(text) > SOURCE_CONTEXT - 1:
         raise ValueError(
-            f"text {text!r} has {len(text)} characters but the encoder reads at most {SOURCE_CONTEXT} "
-            f"(SOURCE_CONTEXT): write the date more briefly."
+            f"text {text!r} has {len(text)} characters but the encoder reads at most {SOURCE_CONTEXT - 1} (and the "
+            f"end token </s> after them): write the date more briefly."
         )
     return [_CHAR_ID[char] for char in text]
+
+
+def source_tensor(text: str) -> torch.Tensor:
+    """The (S,) ids the encoder reads for ``text``: its characters, then :data:`EOS`.
+
+    The end token marks where the source stops, so that the encoder can tell the last character of "2004" from
+    the one before it: without it, a token cannot see that nothing follows it (attention always finds something).
+    """
+    return torch.tensor([*encode_source(text), EOS])
 
 
 def decode_ids(ids: Sequence[int] | torch.Tensor) -> str:
@@ -219,7 +228,7 @@ def date_pairs(n: int, split: str, seed: int) -> list[tuple[str, str]]:
 def batch_tensors(pairs: Sequence[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The tensors one training batch needs, from (source, target) pairs:
 
-    * ``source`` (B, S): the source ids, padded with :data:`PAD` to the longest source of the batch;
+    * ``source`` (B, S): the source ids, each followed by :data:`EOS`, padded with :data:`PAD` to the longest;
     * ``decoder_input`` (B, T): :data:`BOS` then the target's ids (teacher forcing: the decoder reads the true
       previous characters);
     * ``labels`` (B, T): the target's ids then :data:`EOS`, what each position must predict.
@@ -230,7 +239,7 @@ def batch_tensors(pairs: Sequence[tuple[str, str]]) -> tuple[torch.Tensor, torch
     for pair in pairs:
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
             raise TypeError(f"each pair must be (source, target), got {validate.describe(pair)}.")
-        sources.append(encode_source(pair[0]))
+        sources.append([*encode_source(pair[0]), EOS])  # the source ends with </s> too
         targets.append(encode_source(pair[1]))
     # padded lists first and one tensor each: a tensor per row is several times slower for 100,000 pairs
     width = max(len(ids) for ids in sources)
@@ -539,7 +548,7 @@ def translation_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor
 
 def _source_tensor(source: str | Sequence[int] | torch.Tensor) -> torch.Tensor:
     if isinstance(source, str):
-        return torch.tensor(encode_source(source))
+        return source_tensor(source)
     ids = torch.as_tensor(validate.token_ids(source, "source", vocab_size=VOCAB_SIZE, ndim=1, min_length=1))
     if len(ids) > SOURCE_CONTEXT:
         raise ValueError(f"source has {len(ids)} tokens; the encoder reads at most {SOURCE_CONTEXT}.")
@@ -550,7 +559,8 @@ def _source_tensor(source: str | Sequence[int] | torch.Tensor) -> torch.Tensor:
 def greedy_decode(model: EncoderDecoder, source: torch.Tensor, max_new_tokens: int) -> list[int]:
     """Translate one source by taking the likeliest next token at each step.
 
-    ``source`` is a (S,) tensor of source ids. Encode it once; start the output with :data:`BOS` (the start
+    ``source`` is a (S,) tensor of source ids (``source_tensor(text)``: the characters, then EOS). Encode it
+    once; start the output with :data:`BOS` (the start
     token the model was trained with); then repeatedly run the decoder on the whole output so far, take the
     last position's likeliest token, stop when it is :data:`EOS` (which is not returned) or after
     ``max_new_tokens`` tokens. Returns the new tokens' ids as a list, without BOS and EOS.

@@ -1270,7 +1270,7 @@ class _CharModel:
 
 bad("encode_source", "text", "empty", lambda: encdec.encode_source(""), ValueError)
 bad("encode_source", "text", "an unknown character", lambda: encdec.encode_source("3 März 1999"), ValueError, "'ä'")
-bad("encode_source", "text", "too long", lambda: encdec.encode_source("3" * 41), ValueError, "40")
+bad("encode_source", "text", "too long", lambda: encdec.encode_source("3" * 40), ValueError, "39")
 bad("encode_source", "text", "token ids", lambda: encdec.encode_source([1, 2]), TypeError)
 bad("date_pairs", "n", "0", lambda: encdec.date_pairs(0, "train", 0), ValueError)
 bad("date_pairs", "split", "unknown", lambda: encdec.date_pairs(5, "test", 0), ValueError, "heldout")

@@ -49,15 +49,16 @@ def test_encode_source_refuses_what_the_model_cannot_read():
     assert encdec.decode_ids(encdec.encode_source("3/3/99")) == "3/3/99"
     with pytest.raises(ValueError, match="does not know"):
         encdec.encode_source("3 März 1999")
-    with pytest.raises(ValueError, match="at most 40"):
-        encdec.encode_source("x" * 41)
+    with pytest.raises(ValueError, match="at most 39"):
+        encdec.encode_source("x" * 40)
+    assert encdec.source_tensor("3/3/99").tolist() == [*encdec.encode_source("3/3/99"), encdec.EOS]
     with pytest.raises(ValueError, match="non-empty"):
         encdec.encode_source("")
 
 
 def test_batch_tensors_shift_the_target_for_teacher_forcing():
     source, decoder_input, labels = encdec.batch_tensors([("3/3/99", "1999-03-03"), ("March 3rd 99", "1999-03-03")])
-    assert source.shape == (2, 12) and (source[0, 6:] == encdec.PAD).all()
+    assert source.shape == (2, 13) and source[0, 6] == encdec.EOS and (source[0, 7:] == encdec.PAD).all()
     assert decoder_input[0, 0] == encdec.BOS and labels[0, -1] == encdec.EOS
     assert torch.equal(decoder_input[:, 1:], labels[:, :-1])
 
@@ -85,7 +86,7 @@ def test_each_head_is_chapter_08s_cross_attention():
 
 def test_padding_changes_nothing_and_the_decoder_does_not_see_the_future():
     model = small_model()
-    source = torch.tensor([encdec.encode_source("3/3/99")])
+    source = encdec.source_tensor("3/3/99")[None]
     padded = torch.cat([source, torch.full((1, 5), encdec.PAD)], dim=1)
     target_in = torch.tensor([[encdec.BOS, *encdec.encode_source("1999-03")]])
     with torch.no_grad():
@@ -117,7 +118,7 @@ def test_greedy_decoding_agrees_one_by_one_batched_and_as_a_beam_of_one():
     texts = ["3/3/99", "the third of March, 1999", "4 Jul 1976"]
     batched = encdec.greedy_decode_batch(model, texts, max_new_tokens=11)
     for text, together in zip(texts, batched, strict=True):
-        alone = encdec.greedy_decode(model, torch.tensor(encdec.encode_source(text)), 11)
+        alone = encdec.greedy_decode(model, encdec.source_tensor(text), 11)
         assert encdec.decode_ids(alone) == together == encdec.beam_search(model, text, beam_width=1)[0][0]
     results = encdec.beam_search(model, "3/3/99", beam_width=3)
     assert len(results) == 3 and [s for _, s in results] == sorted((s for _, s in results), reverse=True)
@@ -127,8 +128,8 @@ def test_a_short_training_lowers_the_loss_and_maps_sum_to_one():
     model = encdec.EncoderDecoder(encdec.EncDecConfig(n_layer=1, n_head=2, d_model=32))
     run = encdec.train_translator(model, 40, batch_size=32, n_pairs=500, seed=0)
     assert run.steps == 40 and sum(run.losses[-5:]) / 5 < run.losses[0] - 1.0
-    maps = model.cross_attention_maps(torch.tensor(encdec.encode_source("3/3/99")), torch.tensor([encdec.BOS, 4, 5]))
-    assert maps.shape == (1, 2, 3, 6) and torch.allclose(maps.sum(-1), torch.ones(1, 2, 3))
+    maps = model.cross_attention_maps(encdec.source_tensor("3/3/99"), torch.tensor([encdec.BOS, 4, 5]))
+    assert maps.shape == (1, 2, 3, 7) and torch.allclose(maps.sum(-1), torch.ones(1, 2, 3))
     assert 0.0 <= encdec.exact_match(model, encdec.date_pairs(20, "heldout", 0)) <= 1.0
     with pytest.raises(ValueError, match="does not know"):
         encdec.translate(model, "3/3/99 ¿")
