@@ -34,7 +34,8 @@ TAGS = {"system": SYSTEM_TAG, "user": USER_TAG, "bot": BOT_TAG}
 """Each speaker's tag; a turn is its tag, one space, the text on one line, then a newline."""
 DEFAULT_SYSTEM_PROMPT = "The bot answers in the words of Shakespeare's plays."
 MAX_MESSAGE_CHARS = 300
-"""The longest message the chat accepts (the chapter 10 model reads 256 characters at once at most)."""
+"""The longest message the chat accepts (the chapter 10 model reads 128 characters at once; the transcript's
+end is what it sees)."""
 
 
 class CharModel(Protocol):

@@ -31,7 +31,7 @@
 # | 12.8 | where cross-attention looks | |
 # | 12.9 | greedy decoding and beam search | |
 # | 12.10 | why GPT drops the encoder | |
-# | 12.11 | a chat is a text: the format | `format_chat` |
+# | 12.11 | a chat is a text: the format; fine-tuning chapter 10's model on it; a chat box | `format_chat` |
 # | 12.12 | what a real assistant adds | |
 # | 12.13 | the course, as a map | |
 
@@ -47,6 +47,8 @@ from course_utils import scaled, seed_everything, validate  # noqa: F401 - the s
 from course_utils.attention import causal_mask, cross_attention
 from course_utils.attention_plots import plot_attention
 from course_utils.chat import BOT_TAG, SYSTEM_TAG, TAGS, USER_TAG  # noqa: F401 - the solutions use them
+from course_utils.chat import Chat, chat_widget, dialogue_text, fine_tune, heldout_loss
+from course_utils.data import shakespeare_split
 from course_utils.encdec import (
     BOS,
     DATE_FORMATS,
@@ -73,6 +75,7 @@ from course_utils.encdec import (
     translate,
 )
 from course_utils.plotting import COLORS, new_axes, plot_losses
+from course_utils.trainer import load_char_gpt
 
 generator = seed_everything(0)
 
@@ -480,6 +483,58 @@ print(prompt + "|")
 assert prompt.startswith(SYSTEM_TAG) and prompt.endswith(BOT_TAG + " ") and prompt.count("\n") == 4
 
 # %% [markdown]
+# ### Teaching the chapter 10 model the format: fine-tuning
+#
+# Chapter 10's model has read Shakespeare, not this format. **Fine-tuning** continues its training on new text,
+# with a small learning rate, so that it keeps what it knows and learns the new pattern. The new text is made
+# from the plays: in each scene, two speakers who answer each other become a user and a bot
+# (`course_utils.chat.dialogue_text`), conversations from the training plays to train on and from the held-out
+# plays (the same split as chapter 10) to measure. If you trained your own model in chapter 10, it is the one
+# loaded here.
+
+# %%
+char_gpt = load_char_gpt()
+train_text, heldout_text = shakespeare_split()
+dialogue_train = dialogue_text(train_text[: scaled(full=len(train_text), fast=400_000)])
+dialogue_heldout = dialogue_text(heldout_text)
+print(dialogue_heldout[:400])
+before = heldout_loss(char_gpt, dialogue_heldout)
+run = fine_tune(char_gpt, dialogue_train, steps=scaled(full=300, fast=8), batch_size=16, lr=3e-4, seed=0)
+after = heldout_loss(char_gpt, dialogue_heldout)
+print(f"held-out dialogue loss: {before:.3f} before fine-tuning, {after:.3f} after ({run.steps} steps)")
+assert after < before
+
+# %%
+axes = new_axes("Fine-tuning on dialogue in the chat format", "step", "training loss", (9, 3))
+axes.plot(run.losses, color=COLORS[0], label="training batches")
+axes.axhline(before, color=COLORS[1], linestyle="--", label=f"held-out before ({before:.2f})")
+axes.axhline(after, color=COLORS[2], linestyle="--", label=f"held-out after ({after:.2f})")
+axes.legend()
+plt.show()
+
+# %% [markdown]
+# ### Talking to it
+#
+# `Chat` keeps the system prompt and the turns; `reply(message)` formats them with `format_chat`, lets the model
+# write one character at a time, stops it where it starts a new line or the next speaker's tag, and keeps its
+# turn. The chat box below does the same with a text field (type, press Enter); `python -m course_utils.chat`
+# does it in a terminal, with your own checkpoint if you name one (`--checkpoint`).
+
+# %%
+conversation = Chat(char_gpt, temperature=0.8, max_new_chars=160, seed=0)
+for message in ["Good morrow, sir. How fares the king?", "What is your name?", "Wilt thou help me?"]:
+    print(f"{USER_TAG} {message}\n{BOT_TAG} {conversation.reply(message)}")
+assert len(conversation.turns) == 6 and all(text for _, text in conversation.turns)
+
+# %%
+box = chat_widget(Chat(char_gpt, max_new_chars=160, seed=1))
+display(box)
+
+# %% [markdown]
+# The answers are in the format, in Shakespeare's words, and beside the point: the model has learned *how* a
+# bot's turn looks, not to answer what was asked. That gap is the subject of the next section.
+
+# %% [markdown]
 # ## 12.12 What a real assistant adds
 #
 # A model trained on a format learns to write *in* it; whether what it writes is helpful is another matter.
@@ -493,7 +548,7 @@ assert prompt.startswith(SYSTEM_TAG) and prompt.endswith(BOT_TAG + " ") and prom
 # - **Scale and a tokenizer of sub-words** (chapters 06 and 11): thousands of times more weights and text.
 # - **Tools and context**: retrieval of documents, code execution, a long context to hold them.
 #
-# None of that is built here; what the course's small model would answer shows the gap plainly.
+# None of that is built here; the answers of the course's small model above show the gap plainly.
 #
 # ## 12.13 The course, as a map
 #
