@@ -24,7 +24,7 @@ from course_utils import encdec
 from course_utils.seeding import seed_everything
 
 # The notebook's full run (notebooks/src/12_encoder_decoder_and_chat.py, section 12.5) uses these.
-STEPS, BATCH_SIZE, LR, N_PAIRS = 2000, 128, 3e-3, 200_000
+STEPS, BATCH_SIZE, LR, N_PAIRS = 2000, 128, 3e-3, 60_000
 
 
 def main() -> None:

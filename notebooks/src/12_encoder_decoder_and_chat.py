@@ -278,7 +278,7 @@ seed_everything(0)
 model = EncoderDecoder(EncDecConfig(n_layer=2, n_head=4, d_model=64))
 print(f"{model.num_params():,} weights")
 steps = scaled(full=2000, fast=60)  # benchmarks/date_translator.py times the full run
-run = train_translator(model, steps, batch_size=128, lr=3e-3, seed=0, n_pairs=scaled(full=200_000, fast=4_000))
+run = train_translator(model, steps, batch_size=128, lr=3e-3, seed=0, n_pairs=scaled(full=60_000, fast=4_000))
 print(f"{steps} steps in {run.seconds:.0f} s; last loss {np.mean(run.losses[-20:]):.4f}")
 assert model.num_params() < 300_000 and np.mean(run.losses[-20:]) < scaled(full=0.01, fast=2.0)
 
