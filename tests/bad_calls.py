@@ -26,10 +26,12 @@ from course_utils import bigram as bigram_module
 from course_utils import (
     block,
     block_plots,
+    chat,
     config,
     data,
     device,
     display,
+    encdec,
     flowers,
     housing,
     plotting,
@@ -1433,3 +1435,86 @@ bad("accumulated_step", "micro_batch", "0", lambda: _accumulated(0), ValueError)
 bad("accumulated_step", "micro_batch", "3 of 4 rows", lambda: _accumulated(3), ValueError, "must divide")
 bad("accumulated_step", "x", "1-D", lambda: _accumulated(1, torch.zeros(4, dtype=torch.long)), ValueError, "(B, T)")
 bad("mean_over_ranks", "value", "a string", lambda: distributed.mean_over_ranks("1", ONE), TypeError)
+# --- chapter 12: the encoder-decoder, the dates, chat ------------------------------------------------------------
+
+
+@functools.cache
+def date_model() -> encdec.EncoderDecoder:
+    torch.manual_seed(0)
+    return encdec.EncoderDecoder(encdec.EncDecConfig(n_layer=1, n_head=2, d_model=16))
+
+
+class _CharModel:
+    """The shape of chapter 10's CharGPT, over a small untrained GPT."""
+
+    def __init__(self) -> None:
+        self.vocab = sorted(set("\n !',.?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz{}"))
+        torch.manual_seed(0)
+        config = gpt_module.GPTConfig(vocab_size=len(self.vocab), context=16, n_layer=1, n_head=2, d_model=16)
+        self.model = gpt_module.GPT(config).eval()
+
+    def encode(self, text: str) -> list[int]:
+        return [self.vocab.index(c) for c in text]
+
+    def decode(self, ids: list[int]) -> str:
+        return "".join(self.vocab[i] for i in ids)
+
+
+bad("encode_source", "text", "empty", lambda: encdec.encode_source(""), ValueError)
+bad("encode_source", "text", "an unknown character", lambda: encdec.encode_source("3 März 1999"), ValueError, "'ä'")
+bad("encode_source", "text", "too long", lambda: encdec.encode_source("3" * 40), ValueError, "39")
+bad("encode_source", "text", "token ids", lambda: encdec.encode_source([1, 2]), TypeError)
+bad("date_pairs", "n", "0", lambda: encdec.date_pairs(0, "train", 0), ValueError)
+bad("date_pairs", "split", "unknown", lambda: encdec.date_pairs(5, "test", 0), ValueError, "heldout")
+bad("date_pairs", "seed", "-1", lambda: encdec.date_pairs(5, "train", -1), ValueError)
+bad(
+    "cross_attention_mask",
+    "key_lengths",
+    "an empty sequence",
+    lambda: encdec.cross_attention_mask([0, 2], 2, 3),
+    ValueError,
+    "from 1 to T_k",
+)
+bad(
+    "cross_attention_mask",
+    "key_lengths",
+    "longer than T_k",
+    lambda: encdec.cross_attention_mask([4, 2], 2, 3),
+    ValueError,
+    "T_k = 3",
+)
+bad("cross_attention_mask", "T_q", "0", lambda: encdec.cross_attention_mask([2], 0, 3), ValueError)
+bad(
+    "EncDecConfig", "d_model", "not a multiple of n_head", lambda: encdec.EncDecConfig(d_model=10), ValueError, "n_head"
+)
+bad("EncoderDecoder", "config", "a dict", lambda: encdec.EncoderDecoder({"d_model": 16}), TypeError, "EncDecConfig")
+bad(
+    "EncoderDecoder.encode",
+    "source",
+    "longer than the context",
+    lambda: date_model().encode(torch.ones(1, 41, dtype=torch.long)),
+    ValueError,
+    "at most 40",
+)
+bad("EncoderDecoder.encode", "source", "a list", lambda: date_model().encode([[4, 5]]), TypeError, "tensor")
+bad("translate", "text", "empty", lambda: encdec.translate(date_model(), ""), ValueError)
+bad("translate", "model", "a string", lambda: encdec.translate("model", "3/3/99"), TypeError, "EncoderDecoder")
+bad("beam_search", "beam_width", "0", lambda: encdec.beam_search(date_model(), "3/3/99", beam_width=0), ValueError)
+bad("train_translator", "steps", "0", lambda: encdec.train_translator(date_model(), 0), ValueError)
+bad("format_chat", "system", "empty", lambda: chat.format_chat("", [("user", "Hail")]), ValueError, "empty")
+bad("format_chat", "turns", "a string", lambda: chat.format_chat("Be brief.", "Hail"), TypeError, "pairs")
+bad("format_chat", "next_speaker", "system", lambda: chat.format_chat("Be brief.", [], "system"), ValueError, "'bot'")
+bad("Chat", "char_model", "None", lambda: chat.Chat(None), TypeError, "load_char_gpt")
+bad("Chat.reply", "message", "empty", lambda: chat.Chat(_CharModel()).reply("  "), ValueError, "empty")
+bad(
+    "Chat.reply",
+    "message",
+    "unknown characters",
+    lambda: chat.Chat(_CharModel()).reply("Grüß dich"),
+    ValueError,
+    "does not know",
+)
+bad("continue_chat", "prompt", "empty", lambda: chat.continue_chat(_CharModel(), ""), ValueError)
+bad("fine_tune", "steps", "0", lambda: chat.fine_tune(_CharModel(), "{user} Hail\n" * 10, 0), ValueError)
+bad("heldout_loss", "text", "too short", lambda: chat.heldout_loss(_CharModel(), "Hail"), ValueError, "context")
+bad("chat_widget", "chat", "a model", lambda: chat.chat_widget(_CharModel()), TypeError, "Chat(")
