@@ -288,6 +288,31 @@ class GPT(nn.Module):
             x = block(x, kv_cache=layer_cache)
         return self.ln_f(x)
 
+    def _check_generation(
+        self,
+        ids: torch.Tensor,
+        max_new_tokens: int,
+        temperature: float,
+        top_k: int | None,
+        top_p: float | None,
+        generator: torch.Generator | None,
+    ) -> int:
+        """Check the arguments of a generation (:meth:`generate`, :func:`generate_cached`); the number of new tokens.
+
+        Everything is checked before the model is switched to eval mode, and the prompt's range once here, where
+        it enters: the forward does not check it on a GPU.
+        """
+        self._check_ids(ids, ndim=(1, 2), check_range=True)
+        max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=0)
+        check_temperature(temperature)
+        if top_k is not None:
+            validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
+        if top_p is not None:
+            check_top_p(top_p, "top_p")
+        if generator is not None:
+            validate.generator(generator, "generator")
+        return max_new_tokens
+
     @torch.no_grad()
     def generate(
         self,
@@ -308,17 +333,7 @@ class GPT(nn.Module):
         generator draws the same random numbers on any device, and so the same tokens unless the device's
         rounding of the logits tips a near-tie.
         """
-        # everything is checked before the model is switched to eval mode, and the prompt's range once here,
-        # where it enters: the forward does not check it on a GPU
-        self._check_ids(ids, ndim=(1, 2), check_range=True)
-        max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=0)
-        check_temperature(temperature)
-        if top_k is not None:
-            validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
-        if top_p is not None:
-            check_top_p(top_p, "top_p")
-        if generator is not None:
-            validate.generator(generator, "generator")
+        max_new_tokens = self._check_generation(ids, max_new_tokens, temperature, top_k, top_p, generator)
         was_training = self.training
         self.eval()
         try:
@@ -434,6 +449,7 @@ def generate_cached(
     temperature: float = 1.0,
     top_k: int | None = None,
     generator: torch.Generator | None = None,
+    top_p: float | None = None,
 ) -> torch.Tensor:
     """:meth:`GPT.generate` with a :class:`KVCache`: the same tokens, each new one costing one position's work.
 
@@ -445,13 +461,7 @@ def generate_cached(
     """
     if not isinstance(model, GPT):
         raise TypeError(f"model must be a course_utils GPT, got {validate.describe(model)}.")
-    model._check_ids(ids, ndim=(1, 2), check_range=True)
-    max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=0)
-    check_temperature(temperature)
-    if top_k is not None:
-        validate.whole_number(top_k, "top_k", minimum=1, hint="Or None to keep every token.")
-    if generator is not None:
-        validate.generator(generator, "generator")
+    max_new_tokens = model._check_generation(ids, max_new_tokens, temperature, top_k, top_p, generator)
     was_training = model.training
     model.eval()
     try:
@@ -464,7 +474,7 @@ def generate_cached(
                 logits = model(sequence[:, -context:])
             else:
                 logits = model(pending, kv_cache=cache)
-            next_ids = sample_next_token(logits[:, -1, :], temperature, top_k, generator)  # (B,)
+            next_ids = sample_next_token(logits[:, -1, :], temperature, top_k, generator, top_p)  # (B,)
             sequence = torch.cat([sequence, next_ids[:, None].to(sequence.device)], dim=1)
             pending = sequence[:, -1:]  # the next step reads only the newest token
     finally:

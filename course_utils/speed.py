@@ -24,7 +24,6 @@ second, MFU (:mod:`course_utils.flops`) and peak memory.
 from __future__ import annotations
 
 import dataclasses
-import math
 import platform
 import shutil
 import time
@@ -35,6 +34,7 @@ import torch.nn.functional as F
 
 from course_utils import flops, validate
 from course_utils.gpt import GPT, GPTConfig
+from course_utils.training import set_learning_rate, warmup_cosine_lr
 
 
 @dataclass(frozen=True)
@@ -209,6 +209,32 @@ def build_model(config: GPTConfig, settings: Settings, device: torch.device | st
     return GPT(dataclasses.replace(config, **changes)).to(device)
 
 
+def _scaled_step(
+    runner: torch.nn.Module,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scaler: torch.amp.GradScaler,
+    autocast: dict,
+    x: torch.Tensor,
+    y: torch.Tensor,
+) -> torch.Tensor:
+    """One training step in the chosen precision: the forward under autocast (``runner`` may be the compiled
+    ``model``), the loss in float32, the gradient scaled (float16 only), unscaled before clipping to norm 1.
+
+    Returns the loss tensor without reading it, so that the caller decides when to wait for the device.
+    """
+    with torch.autocast(**autocast):
+        logits = runner(x)
+        loss = F.cross_entropy(logits.flatten(0, 1).float(), y.flatten())
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.unscale_(optimizer)  # clip the true gradient, not the scaled one
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    scaler.step(optimizer)
+    scaler.update()
+    return loss
+
+
 def measure_training(
     config: GPTConfig,
     settings: Settings,
@@ -252,22 +278,14 @@ def measure_training(
             runner, why = compile_model(model, device)
             note += "" if why == "compiled" else why + ". "
         scaler = torch.amp.GradScaler(device.type, enabled=precision == "float16")
+        autocast = {"device_type": device.type, "dtype": getattr(torch, precision), "enabled": precision != "float32"}
         generator = torch.Generator().manual_seed(seed)
         ids = ids.to(device)
 
         def step() -> float:
             starts = torch.randint(len(ids) - config.context - 1, (batch_size,), generator=generator).to(device)
             positions = starts[:, None] + torch.arange(config.context, device=device)
-            x, y = ids[positions], ids[positions + 1]
-            with torch.autocast(device.type, dtype=getattr(torch, precision), enabled=precision != "float32"):
-                logits = runner(x)
-                loss = F.cross_entropy(logits.flatten(0, 1).float(), y.flatten())
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.unscale_(optimizer)
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            scaler.step(optimizer)
-            scaler.update()
+            loss = _scaled_step(runner, model, optimizer, scaler, autocast, ids[positions], ids[positions + 1])
             return loss.item()  # .item() waits for the device: each step is timed to its end
 
         start = time.perf_counter()
@@ -450,25 +468,19 @@ def train_to_loss(
         model.train()
         while time.perf_counter() - began < budget_s:
             start = time.perf_counter()
-            progress = min(1.0, max(0.0, (step - warmup_steps) / max(1, decay_steps - warmup_steps)))
-            rate = (
-                lr * (step + 1) / (warmup_steps + 1)
-                if step < warmup_steps
-                else min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (lr - min_lr)
+            rate = warmup_cosine_lr(
+                step,
+                peak_lr=lr,
+                min_lr=min_lr,
+                warmup_steps=warmup_steps,
+                decay_steps=max(decay_steps, warmup_steps + 1),
             )
-            for group in optimizer.param_groups:
-                group["lr"] = rate
+            set_learning_rate(optimizer, rate)
             starts = torch.randint(len(train_ids) - config.context - 1, (batch_size,), generator=generator).to(device)
             positions = starts[:, None] + torch.arange(config.context, device=device)
-            with torch.autocast(**autocast):
-                logits = runner(train_ids[positions])
-                loss = F.cross_entropy(logits.flatten(0, 1).float(), train_ids[positions + 1].flatten())
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.unscale_(optimizer)
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            scaler.step(optimizer)
-            scaler.update()
+            loss = _scaled_step(
+                runner, model, optimizer, scaler, autocast, train_ids[positions], train_ids[positions + 1]
+            )
             step += 1
             if step % eval_every == 0:
                 loss.item()  # wait for the device before stopping the clock

@@ -64,10 +64,11 @@ def test_greedy_generation_with_the_cache_gives_the_same_tokens(model, new_token
     assert torch.equal(plain, cached)
 
 
-def test_sampled_generation_with_the_cache_draws_the_same_tokens(model):
+@pytest.mark.parametrize("filters", [{"top_k": 10}, {"top_p": 0.9}], ids=["top_k", "top_p"])
+def test_sampled_generation_with_the_cache_draws_the_same_tokens(model, filters):
     prompt = torch.tensor([3, 1, 4])
-    plain = model.generate(prompt, 30, temperature=0.8, top_k=10, generator=torch.Generator().manual_seed(5))
-    cached = generate_cached(model, prompt, 30, temperature=0.8, top_k=10, generator=torch.Generator().manual_seed(5))
+    plain = model.generate(prompt, 30, temperature=0.8, generator=torch.Generator().manual_seed(5), **filters)
+    cached = generate_cached(model, prompt, 30, temperature=0.8, generator=torch.Generator().manual_seed(5), **filters)
     assert torch.equal(plain, cached) and cached.ndim == 1
 
 
