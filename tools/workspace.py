@@ -67,7 +67,7 @@ def link_course_folders(work: Path) -> list[Path]:
     made = []
     for name, folder in COURSE_FOLDERS.items():
         link = work / name
-        if link.exists() or link.is_symlink():
+        if link.exists() or link.is_symlink() or not folder.is_dir():  # a class handout has no solutions
             continue
         try:
             link.symlink_to(os.path.relpath(folder, work.resolve()), target_is_directory=True)
