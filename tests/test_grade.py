@@ -72,7 +72,7 @@ def test_submissions_are_found_in_both_layouts_and_what_is_skipped_is_said(tmp_p
     # nbgitpuller's clone in a home folder, with the course's solutions and a checkpoint beside the learner's copy
     home = tmp_path / "class" / "ana" / "gpt-from-scratch" / "notebooks"
     _write(home / "primer_python.ipynb", learner)
-    _write(home / "solutions" / "primer_python.ipynb", _notebook(SOLUTION))
+    _write(home / "solutions" / "primer_python.ipynb", learner)  # the course's solutions are never graded
     _write(home / ".ipynb_checkpoints" / "primer_python-checkpoint.ipynb", learner)
     # make lab's folder wins over an older copy in notebooks/
     _write(tmp_path / "class" / "ben" / "notebooks" / "01_linear_regression.ipynb", ch01)

@@ -138,7 +138,7 @@ def test_handout_leaves_out_solutions(tmp_path: Path):
 
 # what a test mentions when it needs the chapter sources or the solution notebooks, or reads their order
 _NEEDS_WHAT_A_HANDOUT_LEAVES_OUT = re.compile(
-    r"notebooks/src|notebooks/solutions|\"src\"|\"solutions\"|build_notebooks|NOTEBOOK_SOURCES|in_handout|"
+    r"notebooks/src|notebooks/solutions|\"src\"|\"solutions\"|NOTEBOOK_SOURCES|in_handout|"
     r"_in_notebook_order|summary\("
 )
 
