@@ -44,7 +44,9 @@ def enabled() -> bool:
 def progress_file(folder: str | Path | None = None) -> Path:
     """The progress file of ``folder`` (the current folder, a notebook's own, by default)."""
     if folder is not None and not isinstance(folder, (str, Path)):
-        raise TypeError(f"folder must be a path (a str or pathlib.Path), not {type(folder).__name__}")
+        raise TypeError(
+            f"folder must be a path (a str or pathlib.Path) to your notebooks' folder, not {type(folder).__name__}"
+        )
     return Path(os.getcwd() if folder is None else folder) / FILE_NAME
 
 

@@ -34,6 +34,7 @@ from course_utils import (
     encdec,
     flowers,
     housing,
+    learner_progress,
     plotting,
     sampling,
     seeding,
@@ -1518,3 +1519,12 @@ bad("continue_chat", "prompt", "empty", lambda: chat.continue_chat(_CharModel(),
 bad("fine_tune", "steps", "0", lambda: chat.fine_tune(_CharModel(), "{user} Hail\n" * 10, 0), ValueError)
 bad("heldout_loss", "text", "too short", lambda: chat.heldout_loss(_CharModel(), "Hail"), ValueError, "context")
 bad("chat_widget", "chat", "a model", lambda: chat.chat_widget(_CharModel()), TypeError, "Chat(")
+bad("progress", "folder", "a number", lambda: learner_progress.progress(3), TypeError, "path")
+bad(
+    "progress",
+    "folder",
+    "a folder that is not there",
+    lambda: learner_progress.progress("no-such-folder-of-notebooks"),
+    FileNotFoundError,
+    "my-notebooks",
+)
