@@ -668,9 +668,9 @@ def render_html(report: Report, submissions_dir: Path) -> str:
             f"<th colspan='{len(exercises)}'>{esc(chapter_label(chapter))}</th>"
             for chapter, exercises in report.chapters.items()
         ]
-        parts.append("</tr><tr>")
+        parts.append("<th rowspan='2'>passed</th></tr><tr>")
         parts += [f"<th class='exercise'>{esc(ex.partition('.')[2])}</th>" for _, ex in ids]
-        parts.append("<th>passed</th></tr>")
+        parts.append("</tr>")
         messages = []
         for student in report.students:
             parts.append(f"<tr><td class='student'>{esc(student)}</td>")
