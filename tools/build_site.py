@@ -113,7 +113,7 @@ def _nav(chapter: Chapter, everything: list[Chapter], toc: list[tuple[str, str]]
     contents = "".join(f"<li><a href='#{esc(anchor, quote=True)}'>{esc(text)}</a></li>" for anchor, text in toc)
     return (
         "<nav class='course-nav' style='font-family:system-ui,sans-serif;padding:0.6em 1em;background:#f5f5f5;"
-        "border-bottom:1px solid #ddd'>"
+        "border-bottom:1px solid #ddd'><style>.course-nav a{color:#1565c0}</style>"
         + " · ".join(links)
         + (f"<details><summary>This chapter's sections</summary><ol>{contents}</ol></details>" if contents else "")
         + "</nav>"
@@ -155,7 +155,7 @@ def render_index(built: list[tuple[Chapter, list[tuple[str, str]]]], fast: bool)
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>GPT from scratch</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}"
-        "ul.chapters{list-style:none;padding:0} h2{margin-bottom:0.2em} small{color:#666;font-weight:normal}</style>"
+        "ul.chapters{list-style:none;padding:0} a{color:#1565c0} h2{margin-bottom:0.2em} small{color:#666;font-weight:normal}</style>"
         "</head><body><h1>GPT from scratch</h1>"
         "<p>An open course in Jupyter notebooks: from fitting a straight line, through embeddings, dot products, "
         "softmax and attention, to a GPT built, trained and sampled from. These pages are the solution notebooks as "

@@ -1128,6 +1128,7 @@ def summary(chapter: str) -> dict[str, str]:
     for key, outcome in outcomes.items():
         ex = chapter_exercises[key]
         print(f"  {symbols.get(outcome, '·  not checked')}  {key}  {ex.title} (difficulty {ex.difficulty})")
+    print("Every chapter, and the next exercise to do: `import course_utils; course_utils.progress()`.")
     expected = os.environ.get(EXPECT_ENV_VAR)
     if expected:
         wrong = {key: outcome for key, outcome in outcomes.items() if outcome != expected}
