@@ -155,7 +155,8 @@ def render_index(built: list[tuple[Chapter, list[tuple[str, str]]]], fast: bool)
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>GPT from scratch</title>"
         "<style>body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}"
-        "ul.chapters{list-style:none;padding:0} a{color:#1565c0} h2{margin-bottom:0.2em} small{color:#666;font-weight:normal}</style>"
+        "ul.chapters{list-style:none;padding:0} a{color:#1565c0} h2{margin-bottom:0.2em}"
+        "small{color:#666;font-weight:normal}</style>"
         "</head><body><h1>GPT from scratch</h1>"
         "<p>An open course in Jupyter notebooks: from fitting a straight line, through embeddings, dot products, "
         "softmax and attention, to a GPT built, trained and sampled from. These pages are the solution notebooks as "
