@@ -215,7 +215,8 @@ def find_submissions(root: Path) -> Found:
         found.students.append(student)
         for chapter in sorted(by_student[student], key=chapter_sort_key):
             copies = by_student[student][chapter]
-            chosen = max(copies, key=lambda s: ("my-notebooks" in s.path.parts, _mtime(s.path)))
+            # a notebook that opens, then make lab's copy, then the newest
+            chosen = max(copies, key=lambda s: (s.notebook is not None, "my-notebooks" in s.path.parts, _mtime(s.path)))
             if len(copies) > 1:
                 others = ", ".join(str(s.path.relative_to(root)) for s in copies if s is not chosen)
                 found.notes.append(
@@ -553,15 +554,31 @@ class Report:
 
 
 def grade_class(
-    submissions_dir: Path, out: Path, *, jobs: int = 2, limits: Limits | None = None, echo: bool = True
+    submissions_dir: str | Path,
+    out: str | Path,
+    *,
+    jobs: int = 2,
+    limits: Limits | None = None,
+    echo: bool = True,
 ) -> Report:
     """Grade every submission under ``submissions_dir`` and write ``grades.csv``, ``report.html`` and the run
     notebooks into ``out``. Returns what was written."""
+    from course_utils import validate
+
+    for value, name in ((submissions_dir, "submissions_dir"), (out, "out")):
+        if not isinstance(value, (str, Path)):
+            raise TypeError(f"{name} must be a path (a str or pathlib.Path), not {validate.describe(value)}.")
+    submissions_dir, out = Path(submissions_dir), Path(out)
+    jobs = validate.whole_number(jobs, "jobs", minimum=1)
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a course_utils.grade.Limits, not {validate.describe(limits)}.")
     limits = limits or Limits()
     started = time.monotonic()
     say = print if echo else (lambda *a, **k: None)
     if not submissions_dir.is_dir():
-        raise SystemExit(f"{submissions_dir} is not a folder: give the folder that holds the students' work.")
+        raise NotADirectoryError(
+            f"submissions_dir: {submissions_dir} is not a folder: give the folder that holds the students' work."
+        )
     found = find_submissions(submissions_dir)
     known = course_exercises()
     for submission in found.submissions:
@@ -745,7 +762,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.jobs < 1 or args.cell_timeout <= 0 or args.notebook_timeout <= 0 or args.memory_gb < 0:
         parser.error("--jobs, --cell-timeout and --notebook-timeout must be positive, --memory-gb 0 or more")
     limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_gb or None, fast=not args.full)
-    grade_class(args.submissions, args.out, jobs=args.jobs, limits=limits)
+    try:
+        grade_class(args.submissions, args.out, jobs=args.jobs, limits=limits)
+    except NotADirectoryError as error:
+        parser.error(str(error))
     return 0
 
 

@@ -33,6 +33,7 @@ from course_utils import (
     display,
     encdec,
     flowers,
+    grade,
     housing,
     learner_progress,
     plotting,
@@ -1528,3 +1529,13 @@ bad(
     FileNotFoundError,
     "my-notebooks",
 )
+bad("grade_class", "submissions_dir", "a number", lambda: grade.grade_class(3, "out"), TypeError, "path")
+bad(
+    "grade_class",
+    "submissions_dir",
+    "a folder that is not there",
+    lambda: grade.grade_class("no-such-class-folder", "out", echo=False),
+    NotADirectoryError,
+    "not a folder",
+)
+bad("grade_class", "jobs", "zero", lambda: grade.grade_class(".", "out", jobs=0), ValueError, "at least 1")

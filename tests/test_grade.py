@@ -114,7 +114,7 @@ def test_an_empty_folder_gives_an_empty_report_not_a_crash(tmp_path: Path):
     assert headers == list(grade.CSV_HEADERS) == ["student", "chapter", "exercise", "outcome", "message", "seconds"]
     assert rows == []
     assert "No notebooks of the course were found" in (tmp_path / "out" / "report.html").read_text()
-    with pytest.raises(SystemExit, match="is not a folder"):
+    with pytest.raises(NotADirectoryError, match="is not a folder"):
         grade.grade_class(tmp_path / "nowhere", tmp_path / "out", echo=False)
 
 
