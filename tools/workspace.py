@@ -158,7 +158,9 @@ def main() -> None:
         copied = sync(args.work)
         print(
             f"Your notebooks are in {args.work}/ ({len(copied)} new notebook(s) copied in; yours are never "
-            f"overwritten). The course's own folders (notebooks/solutions, course_utils) are in the file browser."
+            f"overwritten). The course's own folders ("
+            + ", ".join(f.relative_to(ROOT).as_posix() for f in COURSE_FOLDERS.values() if f.is_dir())
+            + ") are in the file browser."
         )
         if args.action == "lab":
             sys.exit(subprocess.call(lab_command(args.work, options)))
