@@ -237,7 +237,7 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
     _write(submissions / "loop" / "primer_python.ipynb", loop)
     (submissions / "grading-notes.txt").write_text("not a notebook")
 
-    limits = grade.Limits(cell_timeout=25, notebook_timeout=300, memory_gb=4)
+    limits = grade.Limits(cell_timeout=30, notebook_timeout=300, memory_gb=4)
     grade.grade_class(submissions, tmp_path / "out", jobs=2, limits=limits, echo=False)
     headers, rows = _csv(tmp_path / "out")
     assert headers == ["student", "chapter", "exercise", "outcome", "message", "seconds"]

@@ -166,7 +166,7 @@ def test_a_handout_is_a_working_course_whose_own_tests_pass(tmp_path: Path):
     assert "tests/test_notebooks_built.py" in selected and "tests/test_tools.py" in selected
     env = {**os.environ, "PYTHONPATH": str(target), "COURSE_FAST": "1"}
     env.pop("PYTEST_XDIST_WORKER", None)
-    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"]
     command += [*selected, "--nbval", "--nbval-current-env", "notebooks/primer_python.ipynb"]
     run = subprocess.run(command, cwd=target, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
