@@ -342,6 +342,7 @@ def run_worker(folder: Path) -> None:
     except CellTimeoutError:
         notebook_limit = time.monotonic() >= deadline - 1
         result["stopped"] = "notebook timeout" if notebook_limit else "cell timeout"
+        result["limit_s"] = limits.notebook_timeout if notebook_limit else limits.cell_timeout
     except DeadKernelError as error:
         result["stopped"] = "kernel died"
         result["detail"] = str(error)[:200]
@@ -447,7 +448,7 @@ def _run_worker_process(folder: Path, limits: Limits) -> dict[str, Any]:
         _kill_group(process.pid)
         output, _ = process.communicate()
         _kill_kernel(folder)
-        return {"stopped": "notebook timeout", "cell": None, "detail": "the grader stopped it", "errors": []}
+        return {"stopped": "notebook timeout", "cell": None, "limit_s": backstop, "errors": []}
     _kill_kernel(folder)  # a kernel left behind by a worker that died
     result_file = folder / "result.json"
     if result_file.is_file():
@@ -500,9 +501,10 @@ def _rows(
     if result.get("memory_note"):
         notes.append(f"{submission.student}: {submission.path.name}: {result['memory_note']}.")
     stopped, stop_cell = result.get("stopped"), result.get("cell")
+    limit = f"{result.get('limit_s', 0):.0f} s"
     stop_reason = {
-        "cell timeout": "timed out (the limit per cell)",
-        "notebook timeout": "was running when the notebook reached its time limit",
+        "cell timeout": f"timed out (the limit is {limit} per cell)",
+        "notebook timeout": f"was running when the notebook reached its time limit ({limit})",
         "kernel died": "stopped the kernel (out of memory, or the process exited)",
         "grader error": f"could not be run by the grader ({result.get('detail', '')})",
     }.get(stopped or "", "")

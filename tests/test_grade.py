@@ -266,7 +266,7 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
         if exercise_id in ids[:2]:
             assert (cell["outcome"], cell["message"]) == ("unfinished", "not done yet")
         else:
-            expected = f"cell {loop_at + 1} (`while True:`) timed out (the limit per cell)"
+            expected = f"cell {loop_at + 1} (`while True:`) timed out (the limit is 30 s per cell)"
             assert (cell["outcome"], cell["message"], cell["seconds"]) == ("not reached", expected, "")
 
     # the crash: checks that need nothing from the first cell still run; the others name it
