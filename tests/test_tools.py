@@ -136,25 +136,33 @@ def test_handout_leaves_out_solutions(tmp_path: Path):
         handout.handout(target)
 
 
-# what a test mentions when it needs the chapter sources or the solution notebooks, or reads their order
+# what a test mentions when it needs the chapter sources or the solution notebooks, reads their order, or clones
+# the course
 _NEEDS_WHAT_A_HANDOUT_LEAVES_OUT = re.compile(
-    r"notebooks/src|notebooks/solutions|\"src\"|\"solutions\"|NOTEBOOK_SOURCES|in_handout|"
-    r"_in_notebook_order|summary\("
+    r"notebooks/src|notebooks/solutions|\"src\"|\"solutions\"|NOTEBOOK_SOURCES|in_handout|_in_notebook_order|"
+    r"colab"
 )
 
 
 @needs_sources
 @needs_solutions
 def test_a_handout_is_a_working_course_whose_own_tests_pass(tmp_path: Path):
-    """Build a handout and run its own test suite there: the test files that touch what a handout leaves out
-    (found by the words above, so a new test that needs the sources is picked up), and one learner notebook
-    through nbval (about 40 s on a quiet 2-core machine).
+    """Build a handout, commit it to a repository of its own as an instructor would, clone that, and run the
+    clone's own test suite there: the test files that touch what a handout leaves out or clone the course (found
+    by the words above, so a new test that needs the sources is picked up; the README's Colab commands among
+    them), and one learner notebook through
+    nbval (about 40 s on a quiet 2-core machine).
 
     The handout's learner notebooks are asserted byte for byte equal to the course's, which the course's own
     suite runs every one of; its other test files run the same code on the same files as the course's suite.
     """
-    target = tmp_path / "class"
-    handout.handout(target)
+    made = tmp_path / "class"
+    handout.handout(made)
+    git = ["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.org"]
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--message", "the class's course"]):
+        subprocess.run([*git, *command], cwd=made, check=True, capture_output=True)
+    target = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", made.as_uri(), str(target)], check=True, capture_output=True)
     for notebook in sorted((handout.ROOT / "notebooks").glob("*.ipynb")):
         assert (target / "notebooks" / notebook.name).read_bytes() == notebook.read_bytes(), notebook.name
     assert (target / "HANDOUT.md").is_file() and not (target / "notebooks" / "solutions").exists()
@@ -163,7 +171,7 @@ def test_a_handout_is_a_working_course_whose_own_tests_pass(tmp_path: Path):
         for path in (target / "tests").glob("test_*.py")
         if _NEEDS_WHAT_A_HANDOUT_LEAVES_OUT.search(path.read_text(encoding="utf-8"))
     )
-    assert "tests/test_notebooks_built.py" in selected and "tests/test_tools.py" in selected
+    assert {"tests/test_notebooks_built.py", "tests/test_tools.py", "tests/test_setup_files.py"} <= set(selected)
     env = {**os.environ, "PYTHONPATH": str(target), "COURSE_FAST": "1"}
     env.pop("PYTEST_XDIST_WORKER", None)
     command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"]
