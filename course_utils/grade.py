@@ -449,10 +449,10 @@ def _run_worker_process(folder: Path, limits: Limits) -> dict[str, Any]:
         output, _ = process.communicate()
         _kill_kernel(folder)
         return {"stopped": "notebook timeout", "cell": None, "limit_s": backstop, "errors": []}
-    _kill_kernel(folder)  # a kernel left behind by a worker that died
     result_file = folder / "result.json"
-    if result_file.is_file():
+    if result_file.is_file():  # the worker finished, and nbclient shut the kernel down
         return json.loads(result_file.read_text(encoding="utf-8"))
+    _kill_kernel(folder)  # a kernel left behind by a worker that died
     tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
     return {"stopped": "grader error", "cell": None, "detail": " ".join(tail)[-300:], "errors": []}
 
@@ -465,12 +465,21 @@ def _kill_group(pid: int) -> None:
 
 
 def _kill_kernel(folder: Path) -> None:
+    """Stop the kernel a dead or stopped worker left behind (it leads a process group of its own)."""
     pid_file = folder / "kernel.pid"
-    if pid_file.is_file():
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        return
+    command_line = Path(f"/proc/{pid}/cmdline")
+    if command_line.parent.parent.is_dir() and Path("/proc/self").exists():
+        # Linux: only if that process is still a kernel (a process id is reused once its process has ended)
         try:
-            _kill_group(int(pid_file.read_text()))  # the kernel leads a process group of its own
-        except ValueError:
-            pass
+            if b"ipykernel" not in command_line.read_bytes():
+                return
+        except OSError:
+            return
+    _kill_group(pid)
 
 
 def _read_log(log: Path) -> dict[str, dict[str, Any]]:
