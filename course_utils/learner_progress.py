@@ -188,13 +188,20 @@ class Progress:
                 f"{_SYMBOLS.get(o, '·')}</span> "
                 for i, t, o in chapter.exercises
             )
+            listed = "".join(
+                f"<li style='list-style:none'><span style='color:{colours.get(o, '#9e9e9e')}'>{_SYMBOLS.get(o, '·')}"
+                f"</span> <code>{esc(i)}</code> {esc(t)} ({o})</li>"
+                for i, t, o in chapter.exercises
+            )
+            opened = " open" if following is not None and following[0] is chapter else ""
+            marks = f"<details{opened}><summary>{marks}</summary><ul style='margin:0'>{listed}</ul></details>"
             parts.append(
                 f"<tr><td style='text-align:left'>{title}</td><td style='text-align:left'>"
                 f"<div style='width:160px;height:10px;background:#eee'><div style='width:{share * 100:.0f}%;"
                 f"height:10px;background:#2e7d32'></div></div></td><td>{chapter.done}/{len(chapter.exercises)}</td>"
                 f"<td style='text-align:left'>{marks}</td></tr>"
             )
-        parts.append("</table><p style='color:#757575'>Hover over a mark for its exercise.</p>")
+        parts.append("</table><p style='color:#757575'>Click a chapter's marks to see its exercises.</p>")
         return "".join(parts)
 
 
