@@ -16,9 +16,10 @@
 A notebook's chapter is read from the checks it calls (``check("ch01.mse_loss", ...)``), else from its name.
 Each notebook is copied into a temporary folder of its own and run there, in a fresh kernel of the course's
 environment started by a process of its own, in fast mode unless ``--full`` is given, with a time limit per cell
-and per notebook and (on Linux and macOS) a memory limit per kernel. Cells run on after an error, as far as they
-can, so that a failed exercise does not hide the next one. Every check writes its outcome to a log as it happens
-(``COURSE_OUTCOME_LOG``, see :mod:`course_utils.checks.core`), so a kernel that dies later loses nothing.
+and per notebook and a memory limit per kernel (where the system enforces one: Linux). Cells run on after an
+error, as far as they can, so that a failed exercise does not hide the next one. Every check writes its outcome
+to a log as it happens (``COURSE_OUTCOME_LOG``, see :mod:`course_utils.checks.core`), so a kernel that dies later
+loses nothing.
 
 Each exercise of the course's chapters gets one of four outcomes: ``passed``, ``failed`` (with the check's
 message), ``unfinished`` (the stub still raises), or ``not reached`` (its check did not run: the message says
@@ -761,7 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=float, default=120.0, help="seconds per cell (default 120)")
     parser.add_argument("--notebook-timeout", type=float, default=900.0, help="seconds per notebook (default 900)")
     parser.add_argument(
-        "--memory-gb", type=float, default=4.0, help="memory per kernel in GiB, 0 for none (default 4; Linux, macOS)"
+        "--memory-gb", type=float, default=4.0, help="memory per kernel in GiB, 0: none (default 4; enforced on Linux)"
     )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
