@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 LAB_FLAGS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser) \
              $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test notebooks check-notebooks lint diff reset handout clean
+.PHONY: help install lab test notebooks check-notebooks lint diff reset handout progress grade site clean
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -21,7 +21,10 @@ help:
 	@echo "  make reset CHAPTER=01   put a fresh copy of chapter 01 in $(WORK)/ (yours is kept as a backup)"
 	@echo "  make notebooks          rebuild the notebooks from notebooks/src (authors)"
 	@echo "  make lint               ruff and codespell"
+	@echo "  make progress           your exercises in every chapter: done, not yet, and the next one"
 	@echo "  make handout DIR=path   write a copy of the course without solution notebooks (instructors)"
+	@echo "  make grade DIR=path     run a class's notebooks and write grading-report/ (instructors; see README)"
+	@echo "  make site               the course as a website in site/, every solution notebook run in full"
 
 # The stamp is newer than the pins once installed, so a second run installs nothing and needs no network.
 $(STAMP): requirements.txt pyproject.toml
@@ -65,6 +68,16 @@ lint: $(STAMP)
 handout: $(STAMP)
 	@test -n "$(DIR)" || (echo "Say where: make handout DIR=../course-for-students"; exit 2)
 	$(BIN)/python tools/handout.py $(DIR)
+
+progress: $(STAMP)
+	@$(BIN)/python -m course_utils.learner_progress $(WORK)
+
+grade: $(STAMP)
+	@test -n "$(DIR)" || (echo "Say where the class's work is: make grade DIR=../submissions"; exit 2)
+	$(BIN)/python -m course_utils.grade $(DIR) --out grading-report --jobs $(JOBS)
+
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py --out site
 
 clean:
 	rm -rf $(VENV)

@@ -32,6 +32,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadFileS
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("COURSE_FAST", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # no learner progress file (course_utils/learner_progress.py): parallel tests would race on it
+    os.environ["COURSE_PROGRESS"] = "0"
     # One thread per process for torch's matrix products: pytest-xdist already runs one worker per core and each
     # worker starts notebook kernels, so torch's default of one thread per core would put two or more threads on
     # every core. Its threads then spin at every barrier waiting for a descheduled partner; measured on

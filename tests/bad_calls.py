@@ -33,7 +33,9 @@ from course_utils import (
     display,
     encdec,
     flowers,
+    grade,
     housing,
+    learner_progress,
     plotting,
     sampling,
     seeding,
@@ -1518,3 +1520,22 @@ bad("continue_chat", "prompt", "empty", lambda: chat.continue_chat(_CharModel(),
 bad("fine_tune", "steps", "0", lambda: chat.fine_tune(_CharModel(), "{user} Hail\n" * 10, 0), ValueError)
 bad("heldout_loss", "text", "too short", lambda: chat.heldout_loss(_CharModel(), "Hail"), ValueError, "context")
 bad("chat_widget", "chat", "a model", lambda: chat.chat_widget(_CharModel()), TypeError, "Chat(")
+bad("progress", "folder", "a number", lambda: learner_progress.progress(3), TypeError, "path")
+bad(
+    "progress",
+    "folder",
+    "a folder that is not there",
+    lambda: learner_progress.progress("no-such-folder-of-notebooks"),
+    FileNotFoundError,
+    "my-notebooks",
+)
+bad("grade_class", "submissions_dir", "a number", lambda: grade.grade_class(3, "out"), TypeError, "path")
+bad(
+    "grade_class",
+    "submissions_dir",
+    "a folder that is not there",
+    lambda: grade.grade_class("no-such-class-folder", "out", echo=False),
+    NotADirectoryError,
+    "not a folder",
+)
+bad("grade_class", "jobs", "zero", lambda: grade.grade_class(".", "out", jobs=0), ValueError, "at least 1")

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.in_handout import needs_sources
 from tools.build_notebooks import (
     ROOT,
     STUB_HINT,
@@ -18,6 +19,8 @@ from tools.build_notebooks import (
     sources,
     targets,
 )
+
+pytestmark = needs_sources  # every test here compares the notebooks with their sources
 
 SOURCES = sources()
 COMMITTED = sorted(

@@ -12,6 +12,7 @@ from conftest import pytest_runtest_setup
 from course_utils.checks import Case, Exercise, exercises, summary
 from course_utils.checks.core import EXPECT_ENV_VAR, PASSED, UNFINISHED
 from course_utils.solutions import primer as solutions
+from tests.in_handout import needs_solutions, needs_sources
 from tools.build_notebooks import ROOT, sources, targets
 
 PRIMER_IDS = [
@@ -36,6 +37,7 @@ def test_exercise_ids_are_chapters_or_the_primer():
             _exercise(bad)
 
 
+@needs_sources
 def test_the_primer_s_exercises_are_registered_in_notebook_order_and_all_of_difficulty_1():
     primer = exercises("primer")
     assert list(primer) == PRIMER_IDS
@@ -51,6 +53,7 @@ def test_summary_of_the_primer_names_every_exercise(capsys, monkeypatch):
     assert "primer: 0 of 6 exercises done." in capsys.readouterr().out
 
 
+@needs_sources
 def test_the_build_writes_the_primer_first_as_learner_and_solution_notebook():
     primer_source = sources()[0]
     assert primer_source.name == "primer_python.py"
@@ -60,6 +63,7 @@ def test_the_build_writes_the_primer_first_as_learner_and_solution_notebook():
     ]
 
 
+@needs_solutions
 @pytest.mark.parametrize(
     ("notebook", "expected"),
     [("notebooks/primer_python.ipynb", UNFINISHED), ("notebooks/solutions/primer_python.ipynb", PASSED)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -107,3 +109,35 @@ def test_every_make_command_the_readme_gives_is_a_makefile_target():
     commands = set(re.findall(r"`make ([a-z][a-z-]*)", readme))
     assert {"lab", "test", "diff", "reset", "handout"} <= commands
     assert commands <= targets, f"README names make targets the Makefile lacks: {commands - targets}"
+
+
+def test_the_readme_s_colab_cell_clones_and_installs_the_course(tmp_path: Path):
+    """The README's first cell for Colab, run on a local clone (about 10 s): the clone holds the data and the
+    notebooks, the kernel's working folder makes `course_utils` importable at once, and `pip install --editable .`
+    installs it. Offline and without touching the course's environment, pip gets `--no-deps --no-build-isolation
+    --prefix` (Colab installs the dependencies from PyPI); the editable install is then read from that prefix."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cell = readme.split("<!-- colab-cell", 1)[1].split("```python\n", 1)[1].split("```", 1)[0].splitlines()
+    assert [line.split()[0] for line in cell] == ["!git", "%cd", "!pip"]
+    clone_line, cd_line, pip_line = cell
+    url, folder = clone_line.split()[-2:]
+    assert url.endswith(".git") and cd_line == f"%cd {folder}" and pip_line.endswith("install --quiet --editable .")
+
+    clone = tmp_path / Path(folder).name
+    command = clone_line[1:].replace(url, ROOT.as_uri()).replace(folder, str(clone)).split()
+    subprocess.run(command, check=True, capture_output=True)
+    assert (clone / "data").is_dir() and (clone / "notebooks" / "00_tour.ipynb").is_file()
+    probe = "import course_utils, course_utils.data as d; print(course_utils.__file__); print(d.data_dir())"
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "COURSE_DATA_DIR")}
+    # after `%cd` the kernel finds the package in its working folder (the editable install needs a new kernel)
+    found = subprocess.run([sys.executable, "-c", probe], cwd=clone, env=env, capture_output=True, text=True)
+    assert found.stdout.split() == [str(clone / "course_utils" / "__init__.py"), str(clone / "data")], found.stderr
+    prefix = tmp_path / "prefix"
+    pip = [sys.executable, "-m", *pip_line[1:].split()[:-2], "--no-deps", "--no-build-isolation"]
+    subprocess.run([*pip, "--prefix", str(prefix), "--editable", "."], cwd=clone, check=True, capture_output=True)
+    # the finder the editable install wrote maps the package to the clone (this environment has its own, found first)
+    (finder,) = prefix.glob("lib/python*/site-packages/__editable___course_utils_*_finder.py")
+    spec = importlib.util.spec_from_file_location("colab_probe_finder", finder)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.MAPPING == {"course_utils": str(clone / "course_utils")}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from jupyter_server.services.contents.filemanager import FileContentsManager
 
+from tests.in_handout import needs_solutions, needs_sources
 from tools import handout, workspace
 from tools.build_notebooks import STUB_HINT
 
@@ -27,6 +30,7 @@ def test_sync_copies_new_chapters_and_never_overwrites(tmp_path: Path):
     assert mine.read_text() == "my work"
 
 
+@needs_solutions
 def test_sync_links_the_solutions_and_course_utils_beside_the_learner_s_notebooks(tmp_path: Path):
     work = tmp_path / "my-notebooks"
     workspace.sync(work)
@@ -83,6 +87,7 @@ def test_the_workspace_command_line_diffs_and_resets(tmp_path: Path):
     assert missing.returncode != 0 and "Say which chapter" in missing.stderr
 
 
+@needs_solutions
 def test_lab_serves_the_course_root_and_opens_the_learner_s_first_chapter(tmp_path: Path):
     work = workspace.ROOT / "my-notebooks"
     command = workspace.lab_command(work, ["--no-browser"])
@@ -114,6 +119,8 @@ def test_lab_serves_the_course_root_and_opens_the_learner_s_first_chapter(tmp_pa
         workspace.lab_command(tmp_path)
 
 
+@needs_sources
+@needs_solutions
 def test_handout_leaves_out_solutions(tmp_path: Path):
     tracked = subprocess.run(["git", "ls-files"], cwd=handout.ROOT, capture_output=True, text=True).stdout
     if "notebooks/solutions/" not in tracked:
@@ -127,3 +134,50 @@ def test_handout_leaves_out_solutions(tmp_path: Path):
     assert (target / "course_utils" / "checks" / "core.py").is_file()
     with pytest.raises(SystemExit, match="not empty"):
         handout.handout(target)
+
+
+# what a test mentions when it needs the chapter sources or the solution notebooks, reads their order, or clones
+# the course
+_NEEDS_WHAT_A_HANDOUT_LEAVES_OUT = re.compile(
+    r"notebooks/src|notebooks/solutions|\"src\"|\"solutions\"|NOTEBOOK_SOURCES|in_handout|_in_notebook_order|"
+    r"colab"
+)
+
+
+@needs_sources
+@needs_solutions
+def test_a_handout_is_a_working_course_whose_own_tests_pass(tmp_path: Path):
+    """Build a handout, commit it to a repository of its own as an instructor would, clone that, and run the
+    clone's own test suite there: the test files that touch what a handout leaves out or clone the course (found
+    by the words above, so a new test that needs the sources is picked up; the README's Colab commands among
+    them), and one learner notebook through
+    nbval (about 40 s on a quiet 2-core machine).
+
+    The handout's learner notebooks are asserted byte for byte equal to the course's, which the course's own
+    suite runs every one of; its other test files run the same code on the same files as the course's suite.
+    """
+    made = tmp_path / "class"
+    handout.handout(made)
+    git = ["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.org"]
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--message", "the class's course"]):
+        subprocess.run([*git, *command], cwd=made, check=True, capture_output=True)
+    target = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", made.as_uri(), str(target)], check=True, capture_output=True)
+    for notebook in sorted((handout.ROOT / "notebooks").glob("*.ipynb")):
+        assert (target / "notebooks" / notebook.name).read_bytes() == notebook.read_bytes(), notebook.name
+    assert (target / "HANDOUT.md").is_file() and not (target / "notebooks" / "solutions").exists()
+    selected = sorted(
+        path.relative_to(target).as_posix()
+        for path in (target / "tests").glob("test_*.py")
+        if _NEEDS_WHAT_A_HANDOUT_LEAVES_OUT.search(path.read_text(encoding="utf-8"))
+    )
+    assert {"tests/test_notebooks_built.py", "tests/test_tools.py", "tests/test_setup_files.py"} <= set(selected)
+    env = {**os.environ, "PYTHONPATH": str(target), "COURSE_FAST": "1"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"]
+    command += [*selected, "--nbval", "--nbval-current-env", "notebooks/primer_python.ipynb"]
+    run = subprocess.run(command, cwd=target, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "a class handout has no chapter sources" in run.stdout  # the skips say why
+    assert "a class handout has no solution notebooks" in run.stdout
+    assert " failed" not in run.stdout.splitlines()[-1]

@@ -67,7 +67,7 @@ def link_course_folders(work: Path) -> list[Path]:
     made = []
     for name, folder in COURSE_FOLDERS.items():
         link = work / name
-        if link.exists() or link.is_symlink():
+        if link.exists() or link.is_symlink() or not folder.is_dir():  # a class handout has no solutions
             continue
         try:
             link.symlink_to(os.path.relpath(folder, work.resolve()), target_is_directory=True)
@@ -158,7 +158,9 @@ def main() -> None:
         copied = sync(args.work)
         print(
             f"Your notebooks are in {args.work}/ ({len(copied)} new notebook(s) copied in; yours are never "
-            f"overwritten). The course's own folders (notebooks/solutions, course_utils) are in the file browser."
+            f"overwritten). The course's own folders ("
+            + ", ".join(f.relative_to(ROOT).as_posix() for f in COURSE_FOLDERS.values() if f.is_dir())
+            + ") are in the file browser."
         )
         if args.action == "lab":
             sys.exit(subprocess.call(lab_command(args.work, options)))

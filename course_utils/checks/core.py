@@ -26,6 +26,7 @@ import ctypes
 import dis
 import functools
 import inspect
+import json
 import linecache
 import os
 import re
@@ -33,8 +34,10 @@ import signal
 import sys
 import sysconfig
 import threading
+import time
 import traceback
 import types
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -294,22 +297,21 @@ class Exercise:
 
     def check(self, learner_fn: Callable[..., Any]) -> Callable[..., Any]:
         """Check ``learner_fn`` and return the function later cells should use (see the module docstring)."""
+        _STARTED[self.id] = time.perf_counter()
         if learner_fn is self.reference:
             print(
                 f"○ {self.id}: `{self.name}` is still the course's reference solution, which the check put in "
                 f"place while your version was unfinished. Run the cell that defines your `{self.name}` first, "
                 f"then this check again."
             )
-            return self._record(UNFINISHED, self.reference)
+            return self._record(UNFINISHED, self.reference, "not done yet")
         if isinstance(learner_fn, str):
-            self._record(FAILED, None)
-            raise CheckFailed(
+            raise self._failed(
                 f"✘ {self.id}: the check got the text {learner_fn!r} where your function belongs. "
                 f"Pass the function itself: check({self.id!r}, {self.name})."
             )
         if not callable(learner_fn):
-            self._record(FAILED, None)
-            raise CheckFailed(
+            raise self._failed(
                 f"✘ {self.id}: expected the function `{self.name}`, got {describe(learner_fn)}. "
                 f"Pass the function itself, without calling it: check(..., {self.name})."
             )
@@ -331,21 +333,20 @@ class Exercise:
                 f"○ {self.id} is not done yet: the cells below use the reference solution until it is. "
                 f"(Written it already? Run the cell that defines `{self.name}`, then this one.)"
             )
-            return self._record(UNFINISHED, self.reference)
+            return self._record(UNFINISHED, self.reference, "not done yet")
         except CheckFailed as failure:
-            self._record(FAILED, None)
             message = str(failure)
             if "\nLook at:" not in message:
                 advice = self._crash_advice(learner_fn, failure) if isinstance(failure, _Crashed) else self.hint
                 message += f"\nLook at: {advice}"
             # chained to the learner's own exception (if any), not to the check's internals
-            raise CheckFailed(f"✘ {self.id} ({self.title}): {message}") from failure.__cause__
+            raise self._failed(f"✘ {self.id} ({self.title}): {message}") from failure.__cause__
         converted = _in_reference_form(learner_fn, forms) if self.convert_output else None
         note = ""
         if converted is not None:
             note = f" Yours returns {converted.form_note}: the cells below get its answers converted."
         print(f"✔ {self.id} ({self.title}): correct{count}.{note}")
-        return self._record(PASSED, converted or learner_fn)
+        return self._record(PASSED, converted or learner_fn, f"correct{count}.{note}")
 
     def _check_cases(self, learner_fn: Callable[..., Any], cases: Sequence[Case]) -> list[tuple[tuple, Any, Any]]:
         """Compare learner and reference on every case; return (inputs, reference's answer, learner's)."""
@@ -444,8 +445,15 @@ class Exercise:
         except Exception:  # noqa: BLE001 - values that do not compare (arrays of another shape) do not match
             return False
 
-    def _record(self, outcome: str, use: Callable[..., Any] | None) -> Callable[..., Any] | None:
+    def _failed(self, message: str) -> CheckFailed:
+        """Record a failure with its message and return the exception to raise."""
+        self._record(FAILED, None, message)
+        return CheckFailed(message)
+
+    def _record(self, outcome: str, use: Callable[..., Any] | None, message: str = "") -> Callable[..., Any] | None:
         _OUTCOMES[self.id] = outcome
+        seconds = time.perf_counter() - _STARTED.pop(self.id, time.perf_counter())
+        _publish(self.id, outcome, message, seconds)
         expected = os.environ.get(EXPECT_ENV_VAR)
         if expected and outcome != FAILED and outcome != expected:
             raise AssertionError(
@@ -453,6 +461,33 @@ class Exercise:
                 f"({EXPECT_ENV_VAR}={expected}): a learner notebook holds a solution, or a solution is unfinished."
             )
         return use
+
+
+OUTCOME_LOG_ENV_VAR = "COURSE_OUTCOME_LOG"
+"""Set by the grader (``python -m course_utils.grade``): the file to which every check appends its outcome, one
+JSON line ``{"exercise", "outcome", "message", "seconds"}`` each, as it happens (so a kernel that dies later
+loses nothing)."""
+
+_STARTED: dict[str, float] = {}
+_PUBLISH_WARNED: list[str] = []
+
+
+def _publish(exercise_id: str, outcome: str, message: str, seconds: float) -> None:
+    """Tell the grader's log (when one is set) and the learner's progress file of an outcome. Neither may break a
+    check: a file that cannot be written gives one warning per session, never an error."""
+    log = os.environ.get(OUTCOME_LOG_ENV_VAR)
+    record = {"exercise": exercise_id, "outcome": outcome, "message": message, "seconds": round(seconds, 3)}
+    try:
+        if log:
+            with open(log, "a", encoding="utf-8") as file:
+                file.write(json.dumps(record) + "\n")
+        from course_utils import learner_progress
+
+        learner_progress.record(exercise_id, outcome)
+    except Exception as error:  # noqa: BLE001 - recording is a service to the learner; the check goes on
+        if not _PUBLISH_WARNED:
+            _PUBLISH_WARNED.append(exercise_id)
+            warnings.warn(f"could not record the outcome of {exercise_id}: {error}", stacklevel=3)
 
 
 def _sentence(text: str) -> str:
@@ -1093,6 +1128,7 @@ def summary(chapter: str) -> dict[str, str]:
     for key, outcome in outcomes.items():
         ex = chapter_exercises[key]
         print(f"  {symbols.get(outcome, '·  not checked')}  {key}  {ex.title} (difficulty {ex.difficulty})")
+    print("Every chapter, and the next exercise to do: `import course_utils; course_utils.progress()`.")
     expected = os.environ.get(EXPECT_ENV_VAR)
     if expected:
         wrong = {key: outcome for key, outcome in outcomes.items() if outcome != expected}
@@ -1102,17 +1138,26 @@ def summary(chapter: str) -> dict[str, str]:
 
 NOTEBOOK_SOURCES = Path(__file__).resolve().parents[2] / "notebooks" / "src"
 """Where the chapters' sources are: :func:`summary` lists exercises in the order their notebook has them."""
+LEARNER_NOTEBOOKS = NOTEBOOK_SOURCES.parent
+"""Where the learner notebooks are: the order comes from their check cells where the sources are left out (a
+class handout)."""
 
 _EXERCISE_CELL = re.compile(r"^# %% \[exercise (\S+)\]", re.MULTILINE)
+_CHECK_CELL = re.compile(r"""check\(\\?["']((?:ch\d\d|primer)\.\w+)\\?["']""")
 
 
 def _in_notebook_order(chapter_exercises: dict[str, Exercise]) -> dict[str, Exercise]:
-    """The exercises in the order their notebook's source has them; any it does not have (or every one, where
-    the sources are not next to the package) keep their order of registration, after the others."""
+    """The exercises in the order their notebook's source has them (or, without the sources, the order of the
+    learner notebook's checks); any it does not have (or every one, where neither is next to the package) keep
+    their order of registration, after the others."""
     order: dict[str, int] = {}
     if NOTEBOOK_SOURCES.is_dir():
         for source in sorted(NOTEBOOK_SOURCES.glob("*.py")):
             for match in _EXERCISE_CELL.finditer(source.read_text(encoding="utf-8")):
+                order.setdefault(match.group(1), len(order))
+    elif LEARNER_NOTEBOOKS.is_dir():
+        for notebook in sorted(LEARNER_NOTEBOOKS.glob("*.ipynb")):
+            for match in _CHECK_CELL.finditer(notebook.read_text(encoding="utf-8")):
                 order.setdefault(match.group(1), len(order))
     keys = sorted(chapter_exercises, key=lambda key: order.get(key, len(order)))  # sorted() keeps ties in order
     return {key: chapter_exercises[key] for key in keys}
