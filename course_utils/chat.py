@@ -95,9 +95,12 @@ def format_chat(system: str, turns: Sequence[tuple[str, str]], next_speaker: str
     if next_speaker not in ("user", "bot"):
         raise ValueError(f"next_speaker must be 'user' or 'bot', got {next_speaker!r}.")
     lines = []
+    for index, turn in enumerate(turns):
+        if not (isinstance(turn, (list, tuple)) and len(turn) == 2):
+            raise TypeError(f"turns[{index}] must be a (speaker, text) pair such as ('user', 'Hail!'), got {turn!r}.")
+        if turn[0] not in ("user", "bot"):
+            raise ValueError(f"a turn's speaker must be 'user' or 'bot', got {turn[0]!r} in turns[{index}].")
     for speaker, text in [("system", system), *turns]:
-        if speaker not in TAGS:
-            raise ValueError(f"a turn's speaker must be 'user' or 'bot', got {speaker!r}.")
         if not isinstance(text, str):
             raise TypeError(f"the {speaker}'s text must be a string, got {type(text).__name__}.")
         line = " ".join(text.split())  # one line, single spaces
@@ -359,6 +362,12 @@ class Chat:
     def __post_init__(self) -> None:
         _check_char_model(self.char_model)
         _one_line(self.system, "system")
+        unknown = sorted(set(self.system) - set(self.char_model.vocab) - {"\n"})
+        if unknown:
+            raise ValueError(
+                f"system holds character(s) the model does not know: {', '.join(repr(c) for c in unknown)} (it has "
+                f"read only Shakespeare's characters): write them differently."
+            )
         check_temperature(self.temperature)
         self.max_new_chars = validate.whole_number(self.max_new_chars, "max_new_chars", minimum=1)
         self.generator = torch.Generator().manual_seed(validate.whole_number(self.seed, "seed", minimum=0))

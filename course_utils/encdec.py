@@ -259,6 +259,7 @@ def source_mask(source: torch.Tensor) -> torch.Tensor:
     (of any head, at any position) may look at the real tokens only. It broadcasts against (B, H, T_q, S)."""
     if not isinstance(source, torch.Tensor) or source.ndim != 2:
         raise ValueError(f"source must be a (B, S) tensor of token ids, got {validate.describe(source)}.")
+    source = validate.token_ids(source, "source", vocab_size=VOCAB_SIZE, ndim=2)  # floats would mask nothing
     return (source != PAD)[:, None, None, :]
 
 
@@ -539,6 +540,14 @@ class EncoderDecoder(nn.Module):
 
 def translation_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """Cross-entropy of (B, T, V) logits against (B, T) labels, padding positions left out."""
+    if not isinstance(logits, torch.Tensor) or logits.ndim != 3:
+        raise ValueError(f"logits must be a (B, T, V) tensor, got {validate.describe(logits)}.")
+    labels = validate.token_ids(labels, "labels", vocab_size=logits.shape[-1], ndim=2)
+    if tuple(labels.shape) != tuple(logits.shape[:2]):
+        raise ValueError(
+            f"labels {tuple(labels.shape)} must match the logits' first two axes {tuple(logits.shape[:2])}: one "
+            f"label per position (batch_tensors gives decoder input and labels of the same shape)."
+        )
     return F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=PAD)
 
 
@@ -565,6 +574,10 @@ def greedy_decode(model: EncoderDecoder, source: torch.Tensor, max_new_tokens: i
     last position's likeliest token, stop when it is :data:`EOS` (which is not returned) or after
     ``max_new_tokens`` tokens. Returns the new tokens' ids as a list, without BOS and EOS.
     """
+    if isinstance(source, str):
+        raise TypeError(f"source must be a (S,) tensor of ids, got the text {source!r}: use source_tensor(text).")
+    source = torch.as_tensor(validate.token_ids(source, "source", ndim=1, min_length=1)).long()
+    max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=1)
     memory = model.encode(source[None])  # (1, S, C), computed once
     output = [BOS]
     for _ in range(max_new_tokens):
@@ -581,6 +594,11 @@ def greedy_decode_batch(
     model: EncoderDecoder, sources: Sequence[str], max_new_tokens: int = TARGET_LENGTH + 1
 ) -> list[str]:
     """Greedy translations of many sources at once (the same as :func:`greedy_decode` one by one, faster)."""
+    if isinstance(sources, str):
+        raise TypeError(f"sources must be a list of texts, got the text {sources!r}: for one, pass [{sources!r}].")
+    if not isinstance(sources, (list, tuple)) or not sources:
+        raise ValueError(f"sources must be a non-empty list of texts, got {validate.describe(sources)}.")
+    max_new_tokens = validate.whole_number(max_new_tokens, "max_new_tokens", minimum=1)
     model.eval()
     source, _, _ = batch_tensors([(text, "0") for text in sources])
     device = next(model.parameters()).device
@@ -645,6 +663,14 @@ def translate(model: EncoderDecoder, text: str) -> str:
 
 def exact_match(model: EncoderDecoder, pairs: Sequence[tuple[str, str]], batch_size: int = 500) -> float:
     """The share of ``pairs`` whose greedy translation equals the target exactly, every character."""
+    if not isinstance(model, EncoderDecoder):
+        raise TypeError(f"model must be an EncoderDecoder, got {validate.describe(model)}.")
+    if not isinstance(pairs, (list, tuple)) or not pairs:
+        raise ValueError(f"pairs must be a non-empty list of (source, target) texts, got {validate.describe(pairs)}.")
+    for pair in pairs:
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
+            raise TypeError(f"each pair must be (source, target) texts, as date_pairs gives, got {pair!r}.")
+    batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
     right = 0
     for start in range(0, len(pairs), batch_size):
         chunk = pairs[start : start + batch_size]

@@ -1539,3 +1539,35 @@ bad(
     "not a folder",
 )
 bad("grade_class", "jobs", "zero", lambda: grade.grade_class(".", "out", jobs=0), ValueError, "at least 1")
+bad("source_mask", "source", "floats", lambda: encdec.source_mask(torch.zeros(2, 3)), TypeError, "token ids")
+bad(
+    "greedy_decode",
+    "source",
+    "text",
+    lambda: encdec.greedy_decode(date_model(), "3/3/99", 5),
+    TypeError,
+    "source_tensor",
+)
+bad(
+    "greedy_decode",
+    "source",
+    "a batch",
+    lambda: encdec.greedy_decode(date_model(), torch.tensor([[3, 2]]), 5),
+    ValueError,
+    "1-D",
+)
+bad("greedy_decode_batch", "sources", "one text", lambda: encdec.greedy_decode_batch(date_model(), "3/3"), TypeError)
+bad("greedy_decode_batch", "sources", "empty", lambda: encdec.greedy_decode_batch(date_model(), []), ValueError)
+bad("exact_match", "pairs", "empty", lambda: encdec.exact_match(date_model(), []), ValueError, "non-empty")
+bad("exact_match", "pairs", "a lone text", lambda: encdec.exact_match(date_model(), [("3/3/99",)]), TypeError)
+bad(
+    "translation_loss",
+    "labels",
+    "one position short",
+    lambda: encdec.translation_loss(torch.zeros(2, 4, 71), torch.zeros(2, 3, dtype=torch.long)),
+    ValueError,
+    "match",
+)
+bad("format_chat", "turns", "a lone text", lambda: chat.format_chat("Be brief.", ["Hail"]), TypeError, "pair")
+bad("format_chat", "turns", "a system turn", lambda: chat.format_chat("S", [("system", "Hi")]), ValueError, "'user'")
+bad("Chat", "system", "unknown characters", lambda: chat.Chat(_CharModel(), system="Grüß"), ValueError, "'ß'")

@@ -75,6 +75,11 @@ register(
                 lambda lengths, T_q, T_k: _mask_from(torch.arange(T_k)[None, :] <= _lengths(lengths)[:, None], T_q),
             ),
             Mistake(
+                "the last real key is masked: key j is real when j < length, so the mask holds `length` True "
+                "values per sequence (the source's </s> is one of its real tokens, not padding).",
+                lambda lengths, T_q, T_k: _mask_from(torch.arange(T_k)[None, :] < _lengths(lengths)[:, None] - 1, T_q),
+            ),
+            Mistake(
                 "True and False are the other way round: True means the query *may* look at the key, so True at "
                 "the real tokens and False at the padding.",
                 lambda lengths, T_q, T_k: ~encdec.cross_attention_mask(lengths, T_q, T_k),
@@ -208,6 +213,22 @@ register(
                 _encoder_wrong(lambda b, x, h, m: b.attn(x, x, m)),
             ),
             Mistake(
+                "the MLP read h = block.ln_1(x) from before the attention: it reads the stream after the attention "
+                "was added, normalised by its own layer norm: x + block.mlp(block.ln_2(x)).",
+                lambda block, x, mask: x + block.attn(block.ln_1(x), block.ln_1(x), mask) + block.mlp(block.ln_1(x)),
+            ),
+            Mistake(
+                "the MLP's input went through block.ln_1: each part has its own layer norm, the MLP block.ln_2.",
+                lambda block, x, mask: (lambda x: x + block.mlp(block.ln_1(x)))(
+                    x + block.attn(block.ln_1(x), block.ln_1(x), mask)
+                ),
+            ),
+            Mistake(
+                "the MLP read the stream from before the attention (the two parts side by side): it reads the "
+                "stream after the attention was added, x + block.mlp(block.ln_2(x)) with the new x.",
+                lambda block, x, mask: x + block.attn(block.ln_1(x), block.ln_1(x), mask) + block.mlp(block.ln_2(x)),
+            ),
+            Mistake(
                 "the MLP is missing: after attention, x = x + block.mlp(block.ln_2(x)).",
                 lambda block, x, mask: x + block.attn(block.ln_1(x), block.ln_1(x), mask),
             ),
@@ -235,22 +256,38 @@ def _decoder_cases() -> list[Case]:
 
 
 def _decoder_wrong(
-    self_mask: Callable[[int], torch.Tensor | None] = causal_mask,
+    self_mask: Callable[[int], torch.Tensor | None] | None = causal_mask,
     cross: Callable[..., torch.Tensor] | None = None,
     *,
     cross_first: bool = False,
+    masks_swapped: str = "",
 ):
     def forward(block: encdec.DecoderBlock, y: torch.Tensor, memory: torch.Tensor, memory_mask: torch.Tensor):
         def self_part(y: torch.Tensor) -> torch.Tensor:
             h = block.ln_1(y)
-            return y + block.self_attn(h, h, self_mask(y.shape[1]))
+            mask = memory_mask if masks_swapped == "self" else self_mask(y.shape[1])
+            return y + block.self_attn(h, h, mask)
 
         def cross_part(y: torch.Tensor) -> torch.Tensor:
             q = block.ln_2(y)
+            if masks_swapped == "cross":
+                return y + block.cross_attn(q, memory, causal_mask(y.shape[1]))
             return y + (cross(block, q, memory, memory_mask) if cross else block.cross_attn(q, memory, memory_mask))
 
         y = self_part(cross_part(y)) if cross_first else cross_part(self_part(y))
         return y + block.mlp(block.ln_3(y))
+
+    return forward
+
+
+def _decoder_stale(*, stale_cross: bool = False, cross_norm: str = "ln_2", mlp_norm: str = "ln_3", no_cross=False):
+    def forward(block: encdec.DecoderBlock, y: torch.Tensor, memory: torch.Tensor, memory_mask: torch.Tensor):
+        h = block.ln_1(y)
+        y = y + block.self_attn(h, h, causal_mask(y.shape[1]))
+        if not no_cross:
+            queries = h if stale_cross else getattr(block, cross_norm)(y)
+            y = y + block.cross_attn(queries, memory, memory_mask)
+        return y + block.mlp(getattr(block, mlp_norm)(y))
 
     return forward
 
@@ -320,6 +357,36 @@ register(
                 "only the queries' side goes through block.ln_2.",
                 _decoder_wrong(cross=lambda b, q, memory, mask: b.cross_attn(q, b.ln_2(memory), mask)),
             ),
+            Mistake(
+                "the cross-attention's queries are h = block.ln_1(y) from before the self-attention: they come "
+                "from the stream after it, normalised by their own layer norm: block.cross_attn(block.ln_2(y), ...).",
+                _decoder_stale(stale_cross=True),
+            ),
+            Mistake(
+                "the cross-attention's queries went through block.ln_1: each of the three parts has its own layer "
+                "norm, ln_1 self-attention, ln_2 cross-attention, ln_3 the MLP.",
+                _decoder_stale(cross_norm="ln_1"),
+            ),
+            Mistake(
+                "the layer norms of the cross-attention and the MLP are swapped: ln_2 before the cross-attention, "
+                "ln_3 before the MLP.",
+                _decoder_stale(cross_norm="ln_3", mlp_norm="ln_2"),
+            ),
+            Mistake(
+                "the self-attention was masked with memory_mask: the decoder's self-attention takes the causal "
+                "mask, causal_mask(T); memory_mask is for the cross-attention (it hides the source's padding).",
+                _decoder_wrong(self_mask=None, masks_swapped="self"),
+            ),
+            Mistake(
+                "the cross-attention was masked with the causal mask and no memory_mask: the source's padding is "
+                "attended to and real source tokens hidden. Pass memory_mask to block.cross_attn.",
+                _decoder_wrong(masks_swapped="cross"),
+            ),
+            Mistake(
+                "the cross-attention is missing: between the self-attention and the MLP, "
+                "y = y + block.cross_attn(block.ln_2(y), memory, memory_mask); it is how the decoder reads the source.",
+                _decoder_stale(no_cross=True),
+            ),
         ],
     )
 )
@@ -334,8 +401,9 @@ class ScriptedTranslator(nn.Module):
     (``encode``, ``decode``, ``forward``), whose answer is known: the source's characters reversed, then EOS.
 
     Its logits at output position t depend on the whole output so far: if the first token is not BOS it writes
-    ``"Q"`` (it was trained to start from BOS), if the output so far is not the start of the answer it writes
-    ``"Z"``; after the answer it writes EOS, and after EOS (a decoder that did not stop) it writes ``"9"``.
+    ``"Q"`` after PAD and ``"R"`` after any other token (it was trained to start from BOS); if the output so far
+    is not the start of the answer it writes ``"Z"``; after the answer it writes EOS, and after EOS (a decoder
+    that did not stop) it writes ``"9"``.
     """
 
     def __init__(self) -> None:
@@ -359,15 +427,15 @@ class ScriptedTranslator(nn.Module):
                 f"{tuple(memory.shape)}: add [None] for one sequence."
             )
         B, T = target_in.shape
-        char_id = {char: encdec.VOCAB.index(char) for char in "QZ9"}
+        char_id = {char: encdec.VOCAB.index(char) for char in "QRZ9"}
         logits = torch.zeros(B, T, encdec.VOCAB_SIZE)
         for b in range(B):
             answer = [int(i) for i in memory[b, :, 0].tolist() if int(i) != encdec.PAD][::-1]
             prefix = target_in[b].tolist()
             for t in range(T):
                 written = prefix[1 : t + 1]
-                if prefix[0] != encdec.BOS:
-                    next_id = char_id["Q"]
+                if prefix[0] != encdec.BOS:  # a start token it was not trained with: Q after PAD, R after others
+                    next_id = char_id["Q" if prefix[0] == encdec.PAD else "R"]
                 elif written == answer[: len(written)] and len(written) < len(answer):
                     next_id = answer[len(written)]
                 elif written == answer:
@@ -424,6 +492,15 @@ def _greedy_wrong(
     return decode
 
 
+def _greedy_compare(got: Any, want: Any) -> str | None:
+    if isinstance(got, str):
+        return (
+            f"it returned the text {got!r}: return the new tokens' ids, a list of whole numbers such as "
+            f"{list(want)[:4]}; decode_ids turns them into text afterwards"
+        )
+    return same_values(got, want)
+
+
 register(
     Exercise(
         id="ch12.greedy_decode",
@@ -437,6 +514,7 @@ register(
         ),
         reference=encdec.greedy_decode,
         cases=_greedy_cases,
+        compare=_greedy_compare,
         mistakes=[
             Mistake(
                 "the decoding did not stop at the end token (EOS): when the likeliest token is EOS, the "
@@ -477,6 +555,12 @@ register(
                 "one token more than max_new_tokens: loop max_new_tokens times at most.",
                 _greedy_wrong(extra_step=1),
             ),
+            Mistake(
+                "one token fewer than max_new_tokens allows: the output list starts with BOS, so "
+                "`while len(output) < max_new_tokens` stops a token early; count the new tokens (loop "
+                "max_new_tokens times, or compare len(output) - 1).",
+                _greedy_wrong(extra_step=-1),
+            ),
         ],
     )
 )
@@ -489,7 +573,7 @@ register(
 def _chat_cases() -> list[Case]:
     return [
         Case(
-            "a system prompt and two turns, the bot to speak next",
+            "a system prompt and two turns, the user to speak next",
             ("Be brief.", [("user", "Who art thou?"), ("bot", "A friend.")], "user"),
         ),
         Case(
@@ -514,6 +598,8 @@ def _chat_wrong(
     join_lines: bool = True,
     check_empty: bool = True,
     reverse: bool = False,
+    tag_space: str = " ",
+    one_tag: str | None = None,
 ):
     def format_chat(system_prompt: str, turns: list[tuple[str, str]], next_speaker: str = "bot") -> str:
         lines = [f"{chat.SYSTEM_TAG} {system_prompt}{newline}"] if system else []
@@ -521,7 +607,7 @@ def _chat_wrong(
             line = " ".join(text.split()) if join_lines else text
             if check_empty and not line.strip():
                 raise ValueError("empty message")
-            lines.append(f"{chat.TAGS[speaker]} {line}{newline}")
+            lines.append(f"{chat.TAGS[one_tag or speaker]}{tag_space}{line}{newline}")
         tail = "" if trailing is None else chat.TAGS[next_speaker if trailing == "next" else trailing]
         return "".join(lines) + tail + (" " if space and tail else "")
 
@@ -576,6 +662,18 @@ register(
             Mistake(
                 "the turns are in the wrong order: keep them in the order they were said.",
                 _chat_wrong(reverse=True),
+            ),
+            Mistake(
+                "a turn's tag has no space after it: each line is the tag, one space, then the text.",
+                _chat_wrong(tag_space=""),
+            ),
+            *(
+                Mistake(
+                    "every turn has the same tag: each turn's tag is its speaker's, TAGS[speaker], so the model can "
+                    "tell who said what.",
+                    _chat_wrong(one_tag=tag),
+                )
+                for tag in ("user", "bot")
             ),
         ],
     )

@@ -3,8 +3,8 @@
 import torch
 
 from course_utils.attention import causal_mask
-from course_utils.chat import SYSTEM_TAG, TAGS
-from course_utils.encdec import BOS, EOS, PAD
+from course_utils.chat import SYSTEM_TAG, TAGS, USER_TAG
+from course_utils.encdec import BOS, EOS, PAD, decode_ids
 
 # ch12.cross_attention_mask
 
@@ -361,8 +361,232 @@ def chat_speaker_as_key(system, turns, next_speaker="bot"):
     return text + TAGS[next_speaker] + " "
 
 
+# Found in review: more wrong answers, written as learners write them
+
+
+def mask_minus_one(key_lengths, T_q, T_k):
+    lengths = torch.as_tensor(key_lengths)
+    if (lengths < 1).any() or (lengths > T_k).any():
+        raise ValueError("x")
+    allowed = torch.arange(T_k)[None, :] < lengths[:, None] - 1  # "the last one is EOS"
+    return allowed[:, None, None, :].expand(len(lengths), 1, T_q, T_k)
+
+
+def mask_only_upper_check(key_lengths, T_q, T_k):
+    lengths = torch.as_tensor(key_lengths)
+    if (lengths > T_k).any():
+        raise ValueError("x")
+    allowed = torch.arange(T_k)[None, :] < lengths[:, None]
+    return allowed[:, None, None, :].expand(len(lengths), 1, T_q, T_k)
+
+
+def mask_axes_order(key_lengths, T_q, T_k):
+    lengths = torch.as_tensor(key_lengths)
+    if (lengths < 1).any() or (lengths > T_k).any():
+        raise ValueError("x")
+    allowed = torch.arange(T_k)[None, :] < lengths[:, None]
+    return allowed[:, None, None, :].expand(len(lengths), T_q, 1, T_k)
+
+
+def mask_no_broadcast(key_lengths, T_q, T_k):
+    lengths = torch.as_tensor(key_lengths)
+    if (lengths < 1).any() or (lengths > T_k).any():
+        raise ValueError("x")
+    allowed = torch.arange(T_k) < lengths  # forgot [:, None]
+    return allowed[:, None, None, :].expand(len(lengths), 1, T_q, T_k)
+
+
+def encoder_stale_h(block, x, mask):
+    h = block.ln_1(x)
+    x = x + block.attn(h, h, mask)
+    return x + block.mlp(h)  # reused h
+
+
+def encoder_ln1_twice(block, x, mask):
+    x = x + block.attn(block.ln_1(x), block.ln_1(x), mask)
+    return x + block.mlp(block.ln_1(x))
+
+
+def encoder_parallel(block, x, mask):
+    h = block.ln_1(x)
+    return x + block.attn(h, h, mask) + block.mlp(block.ln_2(x))
+
+
+def encoder_keys_from_x(block, x, mask):
+    h = block.ln_1(x)
+    x = x + block.attn(h, x, mask)
+    return x + block.mlp(block.ln_2(x))
+
+
+def encoder_causal_via_mask(block, x, mask):
+    h = block.ln_1(x)
+    x = x + block.attn(h, h, mask & causal_mask(x.shape[1]))
+    return x + block.mlp(block.ln_2(x))
+
+
+def decoder_stale_h(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    y = y + block.self_attn(h, h, causal_mask(y.shape[1]))
+    y = y + block.cross_attn(h, memory, memory_mask)  # stale h
+    return y + block.mlp(block.ln_3(y))
+
+
+def decoder_ln1_for_cross(block, y, memory, memory_mask):
+    y = y + block.self_attn(block.ln_1(y), block.ln_1(y), causal_mask(y.shape[1]))
+    y = y + block.cross_attn(block.ln_1(y), memory, memory_mask)
+    return y + block.mlp(block.ln_3(y))
+
+
+def decoder_self_with_memory_mask(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    y = y + block.self_attn(h, h, memory_mask)
+    y = y + block.cross_attn(block.ln_2(y), memory, memory_mask)
+    return y + block.mlp(block.ln_3(y))
+
+
+def decoder_cross_with_causal_only(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    T = y.shape[1]
+    y = y + block.self_attn(h, h, causal_mask(T))
+    y = y + block.cross_attn(block.ln_2(y), memory, causal_mask(T))
+    return y + block.mlp(block.ln_3(y))
+
+
+def decoder_norms_swapped(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    y = y + block.self_attn(h, h, causal_mask(y.shape[1]))
+    y = y + block.cross_attn(block.ln_3(y), memory, memory_mask)
+    return y + block.mlp(block.ln_2(y))
+
+
+def decoder_causal_of_memory(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    y = y + block.self_attn(h, h, causal_mask(memory.shape[1]))
+    y = y + block.cross_attn(block.ln_2(y), memory, memory_mask)
+    return y + block.mlp(block.ln_3(y))
+
+
+def decoder_no_cross(block, y, memory, memory_mask):
+    h = block.ln_1(y)
+    y = y + block.self_attn(h, h, causal_mask(y.shape[1]))
+    return y + block.mlp(block.ln_3(y))
+
+
+def greedy_off_by_one(model, source, max_new_tokens):
+    memory = model.encode(source[None])
+    output = [BOS]
+    while len(output) < max_new_tokens:
+        nid = int(model.decode(torch.tensor([output]), memory)[0, -1].argmax())
+        if nid == EOS:
+            break
+        output.append(nid)
+    return output[1:]
+
+
+def greedy_string(model, source, max_new_tokens):
+    memory = model.encode(source[None])
+    output = [BOS]
+    for _ in range(max_new_tokens):
+        nid = int(model.decode(torch.tensor([output]), memory)[0, -1].argmax())
+        if nid == EOS:
+            break
+        output.append(nid)
+    return decode_ids(output[1:])
+
+
+def greedy_flat_argmax(model, source, max_new_tokens):
+    memory = model.encode(source[None])
+    output = [BOS]
+    for _ in range(max_new_tokens):
+        nid = int(model.decode(torch.tensor([output]), memory).argmax())
+        if nid == EOS:
+            break
+        output.append(nid)
+    return output[1:]
+
+
+def greedy_stop_at_pad(model, source, max_new_tokens):
+    memory = model.encode(source[None])
+    output = [BOS]
+    for _ in range(max_new_tokens):
+        nid = int(model.decode(torch.tensor([output]), memory)[0, -1].argmax())
+        if nid == PAD:
+            break
+        output.append(nid)
+    return output[1:]
+
+
+def greedy_start_eos_and_check_first(model, source, max_new_tokens):
+    memory = model.encode(source[None])
+    output = [EOS]  # "EOS separates source and target"
+    for _ in range(max_new_tokens):
+        nid = int(model.decode(torch.tensor([output]), memory)[0, -1].argmax())
+        if nid == EOS:
+            break
+        output.append(nid)
+    return output[1:]
+
+
+def chat_no_space_in_turns(system, turns, next_speaker="bot"):
+    text = f"{SYSTEM_TAG} {system}\n"
+    for speaker, message in turns:
+        if not message.strip():
+            raise ValueError("empty")
+        text += f"{TAGS[speaker]}{' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " "
+
+
+def chat_all_user(system, turns, next_speaker="bot"):
+    text = f"{SYSTEM_TAG} {system}\n"
+    for _speaker, message in turns:  # every turn tagged as the user
+        if not message.strip():
+            raise ValueError("empty")
+        text += f"{USER_TAG} {' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " "
+
+
+def chat_empty_only_exact(system, turns, next_speaker="bot"):
+    text = f"{SYSTEM_TAG} {system}\n"
+    for speaker, message in turns:
+        if message == "":
+            raise ValueError("empty")
+        text += f"{TAGS[speaker]} {' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " "
+
+
+def chat_blank_line_after_system(system, turns, next_speaker="bot"):
+    text = f"{SYSTEM_TAG} {system}\n\n"
+    for speaker, message in turns:
+        if not message.strip():
+            raise ValueError("empty")
+        text += f"{TAGS[speaker]} {' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " "
+
+
+def chat_system_as_user(system, turns, next_speaker="bot"):
+    text = f"{USER_TAG} {system}\n"
+    for speaker, message in turns:
+        if not message.strip():
+            raise ValueError("empty")
+        text += f"{TAGS[speaker]} {' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " "
+
+
+def chat_trailing_newline(system, turns, next_speaker="bot"):
+    text = f"{SYSTEM_TAG} {system}\n"
+    for speaker, message in turns:
+        if not message.strip():
+            raise ValueError("empty")
+        text += f"{TAGS[speaker]} {' '.join(message.split())}\n"
+    return text + TAGS[next_speaker] + " \n"
+
+
 WRONG_ANSWERS = {
     "ch12.cross_attention_mask": [
+        (mask_no_broadcast, "shapes do not fit"),
+        (mask_axes_order, "shape is (2, 2, 1, 5)"),
+        (mask_only_upper_check, "ValueError"),
+        (mask_minus_one, "last real key is masked"),
         (mask_off_by_one, "j < length"),
         (mask_inverted, "other way round"),
         (mask_on_queries, "masked the queries"),
@@ -374,6 +598,11 @@ WRONG_ANSWERS = {
         (mask_list_lengths_crash, "raised TypeError"),
     ],
     "ch12.encoder_block": [
+        (encoder_causal_via_mask, "causal mask in the encoder"),
+        (encoder_keys_from_x, "differ"),
+        (encoder_parallel, "side by side"),
+        (encoder_ln1_twice, "own layer norm"),
+        (encoder_stale_h, "from before the attention"),
         (encoder_causal, "causal mask in the encoder"),
         (encoder_padding_ignored, "padding was attended to"),
         (encoder_no_residual, "residual stream"),
@@ -384,6 +613,13 @@ WRONG_ANSWERS = {
         (encoder_mask_wrong_shape, "does not fit"),
     ],
     "ch12.decoder_block": [
+        (decoder_no_cross, "cross-attention is missing"),
+        (decoder_causal_of_memory, "raised ValueError"),
+        (decoder_norms_swapped, "swapped"),
+        (decoder_cross_with_causal_only, "masked with the causal mask"),
+        (decoder_self_with_memory_mask, "masked with memory_mask"),
+        (decoder_ln1_for_cross, "through block.ln_1"),
+        (decoder_stale_h, "from before the self-attention"),
         (decoder_no_causal, "no causal mask"),
         (decoder_keys_from_decoder, "keys and values came from the decoder"),
         (decoder_cross_padding_ignored, "padding was attended to"),
@@ -394,6 +630,11 @@ WRONG_ANSWERS = {
         (decoder_no_mlp, "differ"),
     ],
     "ch12.greedy_decode": [
+        (greedy_start_eos_and_check_first, "started from EOS"),
+        (greedy_stop_at_pad, "did not stop at the end token"),
+        (greedy_flat_argmax, "logits[0, -1]"),
+        (greedy_string, "returned the text"),
+        (greedy_off_by_one, "one token fewer"),
         (greedy_never_stops, "did not stop at the end token"),
         (greedy_keeps_eos, "end token is in your answer"),
         (greedy_starts_with_pad, "same start token"),
@@ -405,6 +646,12 @@ WRONG_ANSWERS = {
         (greedy_no_batch_axis, "raised ValueError"),
     ],
     "ch12.format_chat": [
+        (chat_trailing_newline, "goes on after"),
+        (chat_system_as_user, "differ first"),
+        (chat_blank_line_after_system, "differ first"),
+        (chat_empty_only_exact, "ValueError"),
+        (chat_all_user, "TAGS[speaker]"),
+        (chat_no_space_in_turns, "no space after it"),
         (chat_no_system, "system prompt is missing"),
         (chat_no_trailing_tag, "next speaker's tag"),
         (chat_always_bot, "TAGS[next_speaker]"),
