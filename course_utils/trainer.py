@@ -705,6 +705,12 @@ def main(argv: Sequence[str] | None = None) -> CharTrainer:
     if args.threads is not None:
         torch.set_num_threads(validate.whole_number(args.threads, "--threads", minimum=1))
     out = args.out if args.out is not None else default_checkpoint()
+    if args.backend is not None and not distributed.launched_by_torchrun():
+        raise SystemExit(
+            f"--backend {args.backend} chooses how several processes talk, and this is one process: start it with "
+            f"`torchrun --standalone --nproc_per_node N -m course_utils.trainer ...`, or leave out --backend."
+        )
+    # evaluation and checkpoints on rank 0 keep the others waiting at their next all-reduce: allow 30 minutes
     run = distributed.start(args.backend, timeout_s=1800.0) if distributed.launched_by_torchrun() else None
     try:
         return _train_from_args(args, argv, overrides, out, run)

@@ -199,3 +199,5 @@ def test_the_trainer_refuses_nccl_without_a_gpu_each_and_a_batch_that_does_not_s
         monkeypatch.delenv(name)
     with pytest.raises(SystemExit, match=r"batch_size \(8, the global batch\) does not split into 1 process"):
         trainer_module.main([*TRAINER_ARGS, "--micro-batch", "3"])
+    with pytest.raises(SystemExit, match="this is one process: start it with `torchrun"):
+        trainer_module.main([*TRAINER_ARGS, "--backend", "gloo"])
