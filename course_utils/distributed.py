@@ -197,6 +197,24 @@ def mean_over_ranks(value: float, run: DistributedRun) -> float:
     return tensor.item() / run.world_size
 
 
+def replica_spread(model: torch.nn.Module, run: DistributedRun) -> float:
+    """How far apart the copies of ``model`` on the ranks are: the largest difference, over the ranks, of each
+    weight tensor's sum and sum of squares (float64). 0.0 when they are equal (as DDP keeps them), and with one
+    process; every rank must call it (two all-reduces of two numbers per tensor)."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {validate.describe(model)}.")
+    if not isinstance(run, DistributedRun):
+        raise TypeError(f"run must be what start() returned, got {validate.describe(run)}.")
+    if run.world_size == 1:
+        return 0.0
+    tensors = [t.detach().double() for t in model.state_dict().values()]
+    sums = torch.stack([torch.stack([t.sum(), (t * t).sum()]) for t in tensors]).flatten()
+    highest, lowest = sums.clone(), sums.clone()
+    dist.all_reduce(highest, op=dist.ReduceOp.MAX)
+    dist.all_reduce(lowest, op=dist.ReduceOp.MIN)
+    return (highest - lowest).max().item()
+
+
 def _demo(argv: list[str] | None = None) -> None:
     """Train a small GPT on Shakespeare's characters for a few steps, data-parallel when under torchrun."""
     from course_utils.data import shakespeare_split

@@ -4,6 +4,8 @@
     python -m course_utils.trainer --steps 200 --out /tmp/try.pt       # a short try
     python -m course_utils.trainer --resume              # carry on from the checkpoint after an interruption
     python -m course_utils.trainer --preset nanogpt-cpu  # nanoGPT's "baby GPT" CPU recipe, for comparison
+    python -m course_utils.trainer --micro-batch 8       # the same steps, 8 windows per forward pass
+    torchrun --standalone --nproc_per_node 4 -m course_utils.trainer --batch-size 128   # 4 GPUs, data-parallel
 
 Chapter 10 trains the same model with the same code in its notebook: :class:`CharTrainer` draws random windows
 from the training part of the course's split (chapter 03), steps with
@@ -15,6 +17,13 @@ run draws the same batches and ends with the same weights as one that was never 
 :func:`load_char_gpt` gives later chapters a trained model: the learner's own checkpoint when there is one
 (``checkpoints/char_gpt.pt`` in the course folder, or ``$COURSE_CHECKPOINT_DIR/char_gpt.pt``), else the model the
 course ships in ``data/char_gpt.pt`` (trained by this module's default run, float16, sha256-checked).
+
+Data-parallel (chapter 11): started by ``torchrun --nproc_per_node N``, each of the N processes joins the group
+with :func:`course_utils.distributed.start` (nccl on GPUs, one per process; gloo on CPUs), draws the same global
+batch of ``batch_size`` windows from the same generator, trains on its own 1/N of it
+(:func:`~course_utils.distributed.shard`) in micro-batches of ``--micro-batch`` windows
+(:func:`~course_utils.distributed.accumulated_step`, DDP averaging the gradients), and so takes the step one process
+would take on the whole batch. Rank 0 alone evaluates, shows the progress bar, prints and writes checkpoints.
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from course_utils import validate
+from course_utils import distributed, validate
 from course_utils.data import DataError, data_path, shakespeare_split, shakespeare_text
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.text import char_vocab, encode_array, random_windows
@@ -222,7 +231,13 @@ class CharTrainer:
         settings: TrainSettings = DEFAULT_SETTINGS,
         corpus: CharCorpus | None = None,
         device: str | torch.device = "cpu",
+        *,
+        run: distributed.DistributedRun | None = None,
+        micro_batch: int | None = None,
     ) -> None:
+        """``run``: this process's place in a data-parallel run (:func:`course_utils.distributed.start`; None: a
+        single process), whose device is used in place of ``device``. ``micro_batch``: windows per forward pass
+        in this process (gradient accumulation); None takes this process's whole share of the batch at once."""
         if not isinstance(settings, TrainSettings):
             raise TypeError(
                 f"settings must be TrainSettings, got {validate.describe(settings)}: use TrainSettings(steps=...) "
@@ -232,9 +247,32 @@ class CharTrainer:
             corpus = CharCorpus.shakespeare()
         if not isinstance(corpus, CharCorpus):
             raise TypeError(f"corpus must be a CharCorpus, got {validate.describe(corpus)}.")
+        if run is None:
+            run = distributed.DistributedRun(0, 0, 1, "none", torch.device(device))
+        if not isinstance(run, distributed.DistributedRun):
+            raise TypeError(
+                f"run must be what course_utils.distributed.start() returned, got {validate.describe(run)}."
+            )
+        if settings.batch_size % run.world_size:
+            raise ValueError(
+                f"batch_size ({settings.batch_size}) must split evenly over the {run.world_size} processes: make the "
+                f"global batch a multiple of {run.world_size}, such as "
+                f"{run.world_size * -(-settings.batch_size // run.world_size)}."
+            )
+        share = settings.batch_size // run.world_size
+        micro_batch = share if micro_batch is None else validate.whole_number(micro_batch, "micro_batch", minimum=1)
+        if share % micro_batch:
+            raise ValueError(
+                f"batch_size ({settings.batch_size}, the global batch) does not split into {run.world_size} "
+                f"process(es) x micro_batch ({micro_batch}): each process has {share} windows, not a multiple of "
+                f"{micro_batch}. Make batch_size a multiple of processes x micro_batch "
+                f"({run.world_size * micro_batch}), or pick a micro_batch that divides {share}."
+            )
         self.settings = settings
         self.corpus = corpus
-        self.device = torch.device(device)
+        self.run = run
+        self.micro_batch = micro_batch
+        self.device = run.device
         # the ids are checked here, on the CPU, where they enter: nothing inside a step reads them back
         for name, ids in (("train_ids", corpus.train_ids), ("heldout_ids", corpus.heldout_ids)):
             validate.token_ids(ids.cpu(), f"corpus.{name}", vocab_size=len(corpus.vocab), check_range=True)
@@ -244,6 +282,8 @@ class CharTrainer:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(settings.seed)
             self.model = GPT(self.config).to(self.device)
+        # under DDP the gradients are averaged across processes; self.model stays the plain module (eval, saving)
+        self.parallel_model = distributed.wrap(self.model, run)
         self.optimizer = adamw_for_gpt(
             self.model, settings.peak_lr, settings.weight_decay, (settings.beta1, settings.beta2)
         )
@@ -258,16 +298,31 @@ class CharTrainer:
 
     def train_step(self) -> float:
         """One step: a batch of random training windows, the scheduled learning rate, and
-        :func:`~course_utils.training.gpt_training_step`. Returns the batch's loss."""
+        :func:`~course_utils.training.gpt_training_step` (with micro-batches or several processes:
+        :func:`~course_utils.distributed.accumulated_step` on this process's share). Returns the batch's loss."""
         lr = self.settings.learning_rate(self.step)
         set_learning_rate(self.optimizer, lr)
+        # every process draws the same global batch from the same generator, then keeps its own share of it
         x, y = random_windows(self.train_ids, self.settings.context, self.settings.batch_size, self.generator)
+        x, y = distributed.shard(x, self.run), distributed.shard(y, self.run)
         self.model.train()
         with torch.random.fork_rng(devices=[]):
-            # dropout draws from torch's global generator: give it the run's own state, so a resumed run draws alike
-            torch.set_rng_state(self.dropout_generator_state)
-            loss = gpt_training_step(self.model, self.optimizer, x, y, clip=self.settings.clip)
-            self.dropout_generator_state = torch.get_rng_state()
+            if self.run.world_size == 1:
+                # dropout draws from torch's global generator: give it the run's own state, so a resumed run
+                # draws alike
+                torch.set_rng_state(self.dropout_generator_state)
+            else:
+                # each process needs its own dropout masks, and a resumed run the same ones: seed from step and rank
+                torch.manual_seed((self.settings.seed + 1) * 1_000_003 + self.step * 1_009 + self.run.rank)
+            if self.micro_batch == len(x) and self.run.world_size == 1:
+                loss = gpt_training_step(self.model, self.optimizer, x, y, clip=self.settings.clip)
+            else:
+                loss = distributed.accumulated_step(
+                    self.parallel_model, self.optimizer, x, y, self.micro_batch, clip=self.settings.clip
+                )
+                loss = distributed.mean_over_ranks(loss, self.run)  # each process's share -> the global batch's
+            if self.run.world_size == 1:
+                self.dropout_generator_state = torch.get_rng_state()
         self.step += 1
         self.history.steps.append(self.step)
         self.history.losses.append(loss)
@@ -298,7 +353,9 @@ class CharTrainer:
     ) -> TrainHistory:
         """Take ``steps`` more steps (all that are left if None), measuring the held-out loss every
         ``eval_every`` steps and at the end of the run; save a checkpoint to ``checkpoint`` (if given) at each
-        measurement and when interrupted; call ``on_eval(self)`` after each measurement (a live plot)."""
+        measurement and when interrupted; call ``on_eval(self)`` after each measurement (a live plot). In a
+        data-parallel run, every process calls this; rank 0 alone measures, shows the bar, saves and calls
+        ``on_eval``."""
         left = self.settings.steps - self.step
         steps = left if steps is None else validate.whole_number(steps, "steps", minimum=0, maximum=left)
         if not isinstance(progress, bool):
@@ -306,7 +363,8 @@ class CharTrainer:
         if on_eval is not None:
             validate.function(on_eval, "on_eval", hint="It takes the trainer and returns nothing.")
         tokens_per_step = self.settings.batch_size * self.settings.context
-        bar = tqdm(total=steps, desc="training", unit="step", disable=not progress)
+        main = self.run.is_main
+        bar = tqdm(total=steps, desc="training", unit="step", disable=not (progress and main))
         try:
             for _ in range(steps):
                 start = time.perf_counter()
@@ -315,7 +373,7 @@ class CharTrainer:
                 self.history.seconds += elapsed
                 bar.update(1)
                 bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{tokens_per_step / max(elapsed, 1e-9):,.0f}")
-                if self.step % self.settings.eval_every == 0 or self.done:
+                if main and (self.step % self.settings.eval_every == 0 or self.done):
                     start = time.perf_counter()
                     self.history.eval_steps.append(self.step)
                     self.history.eval_losses.append(self.evaluate())
@@ -326,7 +384,7 @@ class CharTrainer:
                     if on_eval is not None:
                         on_eval(self)
         except KeyboardInterrupt:
-            if checkpoint is not None:
+            if checkpoint is not None and main:
                 self.save(checkpoint)
                 print(f"\nInterrupted at step {self.step}: saved {checkpoint}; carry on with --resume.")
             raise
@@ -369,9 +427,14 @@ class CharTrainer:
         settings: TrainSettings | None = None,
         corpus: CharCorpus | None = None,
         device: str | torch.device = "cpu",
+        *,
+        run: distributed.DistributedRun | None = None,
+        micro_batch: int | None = None,
     ) -> CharTrainer:
         """Carry on the run saved in ``path``. ``settings``, if given, must be the checkpoint's own (a
-        checkpoint from another config is refused with the settings that differ); None takes the checkpoint's."""
+        checkpoint from another config is refused with the settings that differ); None takes the checkpoint's.
+        ``run`` and ``micro_batch``: as for :class:`CharTrainer` (a run may resume on another number of
+        processes: the batches are global)."""
         bundle = _read_checkpoint(_path(path, "path").read_bytes(), str(path))
         if "optimizer" not in bundle:
             raise ValueError(
@@ -393,7 +456,7 @@ class CharTrainer:
                     f"resumed as it started. Resume without those options (the checkpoint's settings are used), or "
                     f"start a new run with a new --out."
                 )
-        trainer = cls(saved, corpus=corpus, device=device)
+        trainer = cls(saved, corpus=corpus, device=device, run=run, micro_batch=micro_batch)
         if bundle["vocab"] != trainer.corpus.vocab:
             raise ValueError(f"The checkpoint {path} was trained on another vocabulary than this corpus's.")
         trainer.model.load_state_dict(bundle["weights"])
@@ -603,7 +666,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--resume", action="store_true", help="carry on from the checkpoint at --out")
     parser.add_argument("--export", type=Path, default=None, help="also write a float16 model for sharing here")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's choice)")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda or mps")
+    parser.add_argument(
+        "--device", default=None, help="cpu (the default), cuda or mps; under torchrun the backend decides"
+    )
+    parser.add_argument(
+        "--micro-batch",
+        type=int,
+        default=None,
+        help="windows per forward pass in each process, gradients accumulated over the rest (default: all at once)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=distributed.BACKENDS,
+        default=None,
+        help="under torchrun: nccl (one GPU per process) or gloo (CPU); default nccl when there are GPUs",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -628,26 +705,71 @@ def main(argv: Sequence[str] | None = None) -> CharTrainer:
     if args.threads is not None:
         torch.set_num_threads(validate.whole_number(args.threads, "--threads", minimum=1))
     out = args.out if args.out is not None else default_checkpoint()
+    if args.backend is not None and not distributed.launched_by_torchrun():
+        raise SystemExit(
+            f"--backend {args.backend} chooses how several processes talk, and this is one process: start it with "
+            f"`torchrun --standalone --nproc_per_node N -m course_utils.trainer ...`, or leave out --backend."
+        )
+    # evaluation and checkpoints on rank 0 keep the others waiting at their next all-reduce: allow 30 minutes
+    run = distributed.start(args.backend, timeout_s=1800.0) if distributed.launched_by_torchrun() else None
+    try:
+        return _train_from_args(args, argv, overrides, out, run)
+    finally:
+        distributed.finish()
+
+
+def _train_from_args(
+    args: argparse.Namespace,
+    argv: Sequence[str] | None,
+    overrides: dict,
+    out: Path,
+    run: distributed.DistributedRun | None,
+) -> CharTrainer:
+    if run is None:
+        device = args.device or "cpu"
+    elif args.device is not None and torch.device(args.device).type != run.device.type:
+        raise SystemExit(
+            f"--device {args.device}: under torchrun each process's device follows the backend ({run.backend} runs "
+            f"on {run.device.type}). Leave out --device, or pick --backend nccl for GPUs, gloo for CPUs."
+        )
+    else:
+        device = run.device
+    say = print if run is None or run.is_main else lambda *_: None
+    parallel = {"run": run, "micro_batch": args.micro_batch}
     if args.resume:
         if not out.is_file():
             raise SystemExit(f"--resume: there is no checkpoint at {out} to carry on from (name it with --out).")
         explicit = overrides or args.preset != "default"
         wanted = dataclasses.replace(PRESETS[args.preset], **overrides) if explicit else None
         try:
-            trainer = CharTrainer.from_checkpoint(out, settings=wanted, device=args.device)
+            trainer = CharTrainer.from_checkpoint(out, settings=wanted, device=device, **parallel)
         except ValueError as error:
             raise SystemExit(str(error)) from None
-        print(f"Resuming {out} at step {trainer.step} of {trainer.settings.steps}.")
+        say(f"Resuming {out} at step {trainer.step} of {trainer.settings.steps}.")
     else:
         settings = dataclasses.replace(PRESETS[args.preset], **overrides)
-        trainer = CharTrainer(settings, device=args.device)
+        try:
+            trainer = CharTrainer(settings, device=device, **parallel)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
     config = trainer.config
-    print(
+    say(
         f"{trainer.model.num_params():,} parameters ({config.n_layer} layers, {config.n_head} heads, "
         f"{config.d_model} wide, context {config.context}); {torch.get_num_threads()} CPU threads; "
         f"checkpoint {out}"
     )
+    world = trainer.run.world_size
+    say(
+        f"{world} process(es) ({trainer.run.backend if world > 1 else 'no group'}, {trainer.device}): each takes "
+        f"{trainer.settings.batch_size // world} of the {trainer.settings.batch_size} windows of a step, "
+        f"{trainer.micro_batch} per forward pass"
+    )
     trainer.train(progress=not args.no_progress, checkpoint=out)
+    spread = distributed.replica_spread(trainer.model, trainer.run)
+    if world > 1:
+        say(f"the {world} copies of the weights differ by at most {spread:g} (sums of each tensor)")
+    if not trainer.run.is_main:
+        return trainer
     history = trainer.history
     print(f"trained to step {trainer.step} in {history.seconds:.0f} s (+{history.eval_seconds:.0f} s of evaluation)")
     for step, loss in zip(history.eval_steps, history.eval_losses, strict=True):

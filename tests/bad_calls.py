@@ -1571,3 +1571,28 @@ bad(
 bad("format_chat", "turns", "a lone text", lambda: chat.format_chat("Be brief.", ["Hail"]), TypeError, "pair")
 bad("format_chat", "turns", "a system turn", lambda: chat.format_chat("S", [("system", "Hi")]), ValueError, "'user'")
 bad("Chat", "system", "unknown characters", lambda: chat.Chat(_CharModel(), system="Grüß"), ValueError, "'ß'")
+
+# the trainer, data-parallel: a global batch that does not split, a run that is not start()'s
+TINY_CORPUS_IDS = torch.tensor([0, 1, 2] * 200)
+TINY_SETTINGS = dict(context=8, n_layer=1, n_head=2, d_model=16, batch_size=8, steps=4, warmup_steps=1)
+
+
+def _char_trainer(**parallel: object) -> object:
+    corpus = trainer_module.CharCorpus(["a", "b", "c"], TINY_CORPUS_IDS, TINY_CORPUS_IDS[:100])
+    return trainer_module.CharTrainer(trainer_module.TrainSettings(**TINY_SETTINGS), corpus=corpus, **parallel)
+
+
+THREE = distributed.DistributedRun(0, 0, 3, "gloo", torch.device("cpu"))
+bad("CharTrainer", "batch_size", "8 over 3 processes", lambda: _char_trainer(run=THREE), ValueError, "multiple of 3")
+bad(
+    "CharTrainer",
+    "micro_batch",
+    "3 of 8 windows",
+    lambda: _char_trainer(micro_batch=3),
+    ValueError,
+    "batch_size",
+    "processes x micro_batch",
+)
+bad("CharTrainer", "micro_batch", "0", lambda: _char_trainer(micro_batch=0), ValueError)
+bad("CharTrainer", "run", "a number", lambda: _char_trainer(run=2), TypeError, "start()")
+bad("replica_spread", "run", "a number", lambda: distributed.replica_spread(torch.nn.Linear(2, 2), 2), TypeError)

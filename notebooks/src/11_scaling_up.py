@@ -37,14 +37,15 @@ import torch
 from IPython.display import Markdown, display
 from safetensors.torch import save_file
 
-from course_utils import flops, pick_device, scaled, seed_everything, speed, validate  # noqa: F401 - solutions
+from course_utils import distributed, flops, pick_device, scaled, seed_everything, speed, validate  # noqa: F401
 from course_utils.attention import attention_scores, attention_weights, check_tensor  # noqa: F401 - solutions use them
 from course_utils.data import shakespeare_split
 from course_utils.gpt import GPT, GPTConfig, KVCache, generate_cached
 from course_utils.gpt2_weights import CONV1D_WEIGHTS, GPT2LoadError, find_gpt2, load_gpt2, load_gpt2_state
 from course_utils.plotting import COLORS, new_axes, plot_matrices
-from course_utils.text import char_vocab, encode
+from course_utils.text import char_vocab, encode, random_windows
 from course_utils.tour import load_tour_model
+from course_utils.trainer import CharCorpus, CharTrainer, TrainSettings
 
 generator = seed_everything(0)
 device = pick_device()
@@ -452,16 +453,67 @@ assert torch.equal(plain_tokens, cached_tokens)
 #
 # torch's `DistributedDataParallel` does the averaging during the backward pass, and `torchrun` starts the
 # processes and tells each its rank. `course_utils.distributed` holds the few pieces a training loop needs
-# (join the group, wrap the model, take this rank's slice of the batch, step with accumulation), and running
-# it as a module trains a small GPT on Shakespeare's characters for a few steps that way:
+# (join the group, wrap the model, take this rank's slice of the batch, step with accumulation), and chapter
+# 10's trainer uses them: started by `torchrun`, every process draws the *same* global batch from the same
+# seeded generator and keeps its own slice; rank 0 alone measures the held-out loss, shows the progress bar and
+# writes the checkpoint.
 #
 # ```bash
-# torchrun --standalone --nproc_per_node 4 -m course_utils.distributed --global-batch 64   # 4 GPUs: nccl
-# OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 -m course_utils.distributed  # 2 CPU processes: gloo
+# # 4 GPUs (nccl, one GPU per process): a global batch of 128 windows, 32 per GPU, 16 per forward pass
+# torchrun --standalone --nproc_per_node 4 -m course_utils.trainer --batch-size 128 --micro-batch 16
+# # 2 CPU processes (gloo): the same mechanics on a laptop, one thread each
+# OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 -m course_utils.trainer --steps 200 --out /tmp/ddp.pt
+# # carry on after an interruption, on as many processes as you like: the batches are global
+# OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node 2 -m course_utils.trainer --resume --out /tmp/ddp.pt
 # ```
 #
+# On one CPU, the processes share the same cores, so this is for seeing the mechanics, which are the same on
+# GPUs. Why is the result the same as one process's? The loss of the global batch is the mean over its
+# windows, and the mean of two halves' means is the mean of the whole: so the average of the ranks' gradients
+# is the gradient of the whole batch. Here is that average played out in this one process, with
+# `distributed.shard` giving each pretend rank its slice:
+
+# %%
+ddp_text = shakespeare_split()[0][: scaled(full=200_000, fast=50_000)]
+ddp_vocab = char_vocab(ddp_text)
+ddp_ids = torch.tensor(encode(ddp_text, ddp_vocab))
+torch.manual_seed(0)
+ddp_model = GPT(GPTConfig(vocab_size=len(ddp_vocab), context=16, n_layer=1, n_head=2, d_model=16))
+ddp_x, ddp_y = random_windows(ddp_ids, 16, 8, torch.Generator().manual_seed(0))  # a global batch of 8 windows
+
+
+def gradient_of(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """All of ddp_model's gradients for the mean loss over the windows x, as one vector."""
+    ddp_model.zero_grad()
+    torch.nn.functional.cross_entropy(ddp_model(x).flatten(0, 1), y.flatten()).backward()
+    return torch.cat([p.grad.flatten() for p in ddp_model.parameters()])
+
+
+whole_batch = gradient_of(ddp_x, ddp_y)
+ranks = [distributed.DistributedRun(rank, rank, 2, "gloo", torch.device("cpu")) for rank in range(2)]
+per_rank = [gradient_of(distributed.shard(ddp_x, run), distributed.shard(ddp_y, run)) for run in ranks]
+averaged = (per_rank[0] + per_rank[1]) / 2  # what the all-reduce gives every rank
+print(f"each rank's slice: {len(distributed.shard(ddp_x, ranks[0]))} of {len(ddp_x)} windows")
+print(f"rank 0's gradient differs from the whole batch's by up to {(per_rank[0] - whole_batch).abs().max():.2e}")
+print(f"the average of the ranks' gradients differs by up to   {(averaged - whole_batch).abs().max():.2e}")
+assert (averaged - whole_batch).abs().max() < 1e-6 < (per_rank[0] - whole_batch).abs().max()
+
+# %% [markdown]
 # When even one slice does not fit in memory, **gradient accumulation** runs several small batches, adds
-# their gradients, and steps once: the same update as one large batch, in more time but less memory.
+# their gradients, and steps once: the same update as one large batch, in more time but less memory. The
+# trainer's `--micro-batch` does that (alone or under torchrun): three steps of the same run, all 8 windows
+# at once against 4 forward passes of 2, give the same losses up to float rounding.
+
+# %%
+ddp_corpus = CharCorpus(ddp_vocab, ddp_ids[: len(ddp_ids) * 9 // 10], ddp_ids[len(ddp_ids) * 9 // 10 :])
+tiny_run = TrainSettings(context=16, n_layer=1, n_head=2, d_model=16, batch_size=8, steps=10, warmup_steps=1)
+accumulation_losses = {}
+for micro_batch in (None, 2):
+    trainer = CharTrainer(tiny_run, corpus=ddp_corpus, micro_batch=micro_batch)
+    trainer.train(3, progress=False)
+    accumulation_losses[trainer.micro_batch] = trainer.history.losses
+    print(f"{trainer.micro_batch} windows per forward pass: losses {[round(v, 5) for v in trainer.history.losses]}")
+np.testing.assert_allclose(accumulation_losses[2], accumulation_losses[8], rtol=1e-5)
 
 # %%
 axes = new_axes("Data parallelism: each process a slice of the batch", "", "")
@@ -481,8 +533,10 @@ axes.set_ylim(-0.1, 1.7)
 plt.show()
 
 # %% [markdown]
-# The course's tests start two CPU processes this way for a few steps and check that both copies end equal
-# and that the loss matches a single process with the same global batch (`tests/test_ddp.py`).
+# The course's tests start the trainer itself under `torchrun` with two CPU processes (gloo) for a few steps
+# of a tiny model, and check that both copies of the weights end equal, and that the losses and weights match
+# a single process's on the same global batch to 1e-5 (the sums are the same, added in another order); also
+# that a run resumed on two processes ends where the uninterrupted one does (`tests/test_ddp.py`).
 #
 # ## 11.7 GPT-2's real weights in your model
 #
