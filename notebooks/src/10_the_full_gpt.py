@@ -508,7 +508,7 @@ for temperature, top_k, top_p in [(0.5, None, None), (1.0, 10, None), (1.2, None
 # default run (32 windows of 128 characters, 3e-3) goes on to below 1.70, which the recipe's 2,000 steps never
 # reach; but it is **not** faster to the recipe's 1.90. Raced side by side on one thread of a busy machine
 # (`benchmarks/train_speed.py`, figures in the README), after a million training characters the recipe was at a
-# held-out 1.97 and the course's default (with a 20-step warm-up) at 2.28; the course took 605 s to reach the
+# held-out 1.97 and the course's default (its warm-up cut to 20 steps) at 2.28; the course took 605 s to reach the
 # recipe's final 1.877, the recipe 522 s, though the course ran 1.35 times more characters per second. What the
 # race teaches:
 #
