@@ -4,6 +4,7 @@ Run from the project root:
 
     python benchmarks/train_speed.py                  # both runs to their end
     python benchmarks/train_speed.py --max-seconds 300  # stop the course's run after 300 s of training
+    python benchmarks/train_speed.py --until-decided    # stop the course's run once the ratio is known
 
 nanoGPT's README trains a "baby GPT" on a CPU (block 64, batch 12, 4 layers, 4 heads, 128 wide, no dropout, AdamW
 at 1e-3 with betas 0.9 and 0.99 and weight decay 0.1, 100 warm-up steps, cosine decay to 1e-4 over 2000 steps,
@@ -74,6 +75,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval-tokens", type=int, default=200_000, help="training tokens between evaluations")
     parser.add_argument("--max-seconds", type=float, default=None, help="stop the course's run after this long")
+    parser.add_argument(
+        "--until-decided",
+        action="store_true",
+        help="stop the course's run once the recipe has finished and the course has reached its final loss",
+    )
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's choice)")
     args = parser.parse_args()
     if args.threads is not None:
@@ -92,7 +98,10 @@ def main() -> None:
         )
 
     def course_running() -> bool:
-        return not course.trainer.done and (args.max_seconds is None or course.seconds < args.max_seconds)
+        if course.trainer.done or (args.max_seconds is not None and course.seconds >= args.max_seconds):
+            return False
+        # the ratio is known once the recipe has finished and the course has reached the recipe's final loss
+        return not (args.until_decided and recipe.trainer.done and course.time_to(recipe.curve[-1][2]) is not None)
 
     while not recipe.trainer.done or course_running():
         # side by side: the run that has trained for less time goes next
