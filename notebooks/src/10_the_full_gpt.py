@@ -312,9 +312,9 @@ assert overfit_losses[-1] < scaled(full=0.05, fast=1.0)
 #
 # **AdamW** (Adam, met briefly in chapter 09, with weight decay done right) is gradient descent (chapter 02) with
 # two running averages per weight: it moves each weight by its gradient's running average over the running size
-# of its gradients, so every weight moves at about the learning rate whatever its gradient's scale. **Weight decay** pulls weights a little towards 0 at every step; it is applied to the
-# matrices and embeddings only, never to biases or layer-norm scales (a scale pulled to 0 would switch its layer
-# off).
+# of its gradients, so every weight moves at about the learning rate whatever its gradient's scale. **Weight
+# decay** pulls weights a little towards 0 at every step; it is applied to the matrices and embeddings only,
+# never to biases or layer-norm scales (a scale pulled to 0 would switch its layer off).
 #
 # The **learning rate** is not constant. It **warms up** linearly for the first steps (the weights are random
 # and Adam's running averages still empty, so large steps would be wild), then **decays** along half a cosine to
