@@ -713,7 +713,12 @@ def main(argv: Sequence[str] | None = None) -> CharTrainer:
     # evaluation and checkpoints on rank 0 keep the others waiting at their next all-reduce: allow 30 minutes
     run = distributed.start(args.backend, timeout_s=1800.0) if distributed.launched_by_torchrun() else None
     try:
-        return _train_from_args(args, argv, overrides, out, run)
+        trainer = _train_from_args(args, argv, overrides, out, run)
+        if run is not None:
+            # leave together: a rank that tears down its connections while rank 0 still prints and exports makes
+            # gloo abort rank 0 ("terminate called without an active exception", seen in CI)
+            torch.distributed.barrier()
+        return trainer
     finally:
         distributed.finish()
 
