@@ -51,6 +51,7 @@ from course_utils.training import (
     gpt_training_step,
     heldout_windows,
     mean_loss,
+    muon_for_gpt,
     set_learning_rate,
     warmup_cosine_lr,
 )
@@ -71,23 +72,26 @@ class TrainSettings:
     The model: ``context``, ``n_layer``, ``n_head``, ``d_model``, ``dropout``, ``bias`` and ``fast_attention``
     (see :class:`~course_utils.gpt.GPTConfig`; the vocabulary is Shakespeare's characters). The run:
     ``batch_size`` windows per step for ``steps`` steps; the learning rate warms up over ``warmup_steps`` to
-    ``peak_lr`` and decays on a cosine to ``min_lr`` at the last step; AdamW with ``weight_decay`` on the 2-D
-    weights and betas ``(beta1, beta2)``; gradients clipped to norm ``clip``; the held-out loss every
-    ``eval_every`` steps; ``seed`` for the weights and the batches. The defaults are the course's default run.
+    ``peak_lr`` and decays on a cosine to ``min_lr`` at the last step; ``optimizer`` ``"muon"`` (Muon for the
+    linear layers' matrices, AdamW for the rest: :func:`~course_utils.training.muon_for_gpt`) or ``"adamw"``
+    (AdamW for every weight), with ``weight_decay`` on the 2-D weights and AdamW's betas ``(beta1, beta2)``;
+    gradients clipped to norm ``clip``; the held-out loss every ``eval_every`` steps; ``seed`` for the weights
+    and the batches. The defaults are the course's default run.
     """
 
-    context: int = 128
+    context: int = 64
     n_layer: int = 4
     n_head: int = 4
     d_model: int = 128
     dropout: float = 0.0
     bias: bool = False
     fast_attention: bool = True
-    batch_size: int = 32
-    steps: int = 2500
+    batch_size: int = 16
+    steps: int = 5000
+    optimizer: str = "muon"
     peak_lr: float = 3e-3
     min_lr: float = 3e-4
-    warmup_steps: int = 100
+    warmup_steps: int = 20
     weight_decay: float = 0.1
     beta1: float = 0.9
     beta2: float = 0.99
@@ -106,6 +110,11 @@ class TrainSettings:
             object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0))
         for name in ("beta1", "beta2"):
             object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0, below=1.0))
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, got {self.optimizer!r}: 'muon' is "
+                f"Muon for the matrices with AdamW for the rest (the default), 'adamw' is AdamW for every weight."
+            )
         if self.min_lr > self.peak_lr:
             raise ValueError(f"min_lr ({self.min_lr}) must be at most peak_lr ({self.peak_lr}): the rate decays.")
         if self.warmup_steps >= self.steps:
@@ -139,6 +148,9 @@ class TrainSettings:
         return dataclasses.asdict(self)
 
 
+OPTIMIZERS = {"muon": muon_for_gpt, "adamw": adamw_for_gpt}
+"""The optimisers a run can use, by the name ``TrainSettings.optimizer`` gives."""
+
 DEFAULT_SETTINGS = TrainSettings()
 """The course's default run (chapter 10 chose it by measurement with ``benchmarks/train_speed.py``)."""
 
@@ -152,6 +164,7 @@ NANOGPT_CPU_RECIPE = TrainSettings(
     fast_attention=True,  # nanoGPT uses F.scaled_dot_product_attention whenever torch has it
     batch_size=12,
     steps=2000,
+    optimizer="adamw",
     peak_lr=1e-3,
     min_lr=1e-4,
     warmup_steps=100,
@@ -284,7 +297,7 @@ class CharTrainer:
             self.model = GPT(self.config).to(self.device)
         # under DDP the gradients are averaged across processes; self.model stays the plain module (eval, saving)
         self.parallel_model = distributed.wrap(self.model, run)
-        self.optimizer = adamw_for_gpt(
+        self.optimizer = OPTIMIZERS[settings.optimizer](
             self.model, settings.peak_lr, settings.weight_decay, (settings.beta1, settings.beta2)
         )
         self.generator = torch.Generator().manual_seed(settings.seed)  # CPU: the same batches on any device
@@ -441,7 +454,8 @@ class CharTrainer:
                 f"{path} holds a model exported for sharing (no optimiser state), not a training checkpoint: "
                 f"it cannot be resumed. Start a new run, or load it with load_char_gpt({str(path)!r})."
             )
-        saved = TrainSettings(**bundle["settings"])
+        # checkpoints from before the optimiser could be chosen were all AdamW's
+        saved = TrainSettings(**{"optimizer": "adamw", **bundle["settings"]})
         if settings is not None:
             if not isinstance(settings, TrainSettings):
                 raise TypeError(f"settings must be TrainSettings or None, got {validate.describe(settings)}.")
@@ -658,9 +672,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--preset", choices=sorted(PRESETS), default="default", help="the settings to start from")
     for item in dataclasses.fields(TrainSettings):
-        kind = {"int": int, "float": float, "bool": _boolean}[str(item.type)]
+        kind = {"int": int, "float": float, "bool": _boolean, "str": str}[str(item.type)]
         parser.add_argument(
-            f"--{item.name.replace('_', '-')}", type=kind, default=None, help=f"override the preset's {item.name}"
+            f"--{item.name.replace('_', '-')}",
+            type=kind,
+            default=None,
+            choices=sorted(OPTIMIZERS) if item.name == "optimizer" else None,
+            help=f"override the preset's {item.name}",
         )
     parser.add_argument("--out", type=Path, default=None, help="the checkpoint to write (default: checkpoints/)")
     parser.add_argument("--resume", action="store_true", help="carry on from the checkpoint at --out")

@@ -1596,3 +1596,35 @@ bad(
 bad("CharTrainer", "micro_batch", "0", lambda: _char_trainer(micro_batch=0), ValueError)
 bad("CharTrainer", "run", "a number", lambda: _char_trainer(run=2), TypeError, "start()")
 bad("replica_spread", "run", "a number", lambda: distributed.replica_spread(torch.nn.Linear(2, 2), 2), TypeError)
+
+
+# chapter 10's Muon-with-AdamW optimiser (the default run's) and the choice of optimiser
+bad(
+    "TrainSettings",
+    "optimizer",
+    "an optimiser the trainer does not know",
+    lambda: trainer_module.TrainSettings(optimizer="sgd"),
+    ValueError,
+    "'muon'",
+    "'adamw'",
+)
+bad("muon_for_gpt", "model", "a string", lambda: training.muon_for_gpt("gpt", 1e-3), TypeError, "torch.nn.Module")
+bad("muon_for_gpt", "lr", "0", lambda: training.muon_for_gpt(torch.nn.Linear(2, 2), 0.0), ValueError, "lr")
+bad(
+    "muon_for_gpt",
+    "model",
+    "no linear layer (an embedding only)",
+    lambda: training.muon_for_gpt(torch.nn.Embedding(5, 3), 1e-3),
+    ValueError,
+    "adamw_for_gpt",
+)
+bad(
+    "MuonWithAdamW.load_state_dict",
+    "state_dict",
+    "a plain AdamW's state",
+    lambda: training.muon_for_gpt(torch.nn.Linear(2, 2), 1e-3).load_state_dict(
+        torch.optim.AdamW(torch.nn.Linear(2, 2).parameters()).state_dict()
+    ),
+    ValueError,
+    "plain AdamW",
+)

@@ -11,7 +11,14 @@ import torch
 from course_utils import trainer as trainer_module
 from course_utils.data import DataError
 from course_utils.trainer import CharCorpus, CharTrainer, TrainSettings, char_gpt_from_bytes, load_char_gpt
-from course_utils.training import adamw_for_gpt, gpt_training_step, warmup_cosine_lr
+from course_utils.training import (
+    MuonWithAdamW,
+    adamw_for_gpt,
+    gpt_training_step,
+    muon_for_gpt,
+    set_learning_rate,
+    warmup_cosine_lr,
+)
 
 TEXT = "ROMEO. But soft, what light through yonder window breaks?\nJULIET. O Romeo, Romeo!\n" * 40
 TINY = TrainSettings(
@@ -26,14 +33,16 @@ def corpus() -> CharCorpus:
     return CharCorpus(vocab=vocab, train_ids=ids[:2500], heldout_ids=ids[2500:])
 
 
-def test_a_resumed_run_ends_with_the_same_losses_and_weights_as_an_uninterrupted_one(corpus, tmp_path):
-    whole = CharTrainer(TINY, corpus=corpus)
+@pytest.mark.parametrize("optimizer", ["muon", "adamw"])
+def test_a_resumed_run_ends_with_the_same_losses_and_weights_as_an_uninterrupted_one(corpus, tmp_path, optimizer):
+    settings = dataclasses.replace(TINY, optimizer=optimizer)
+    whole = CharTrainer(settings, corpus=corpus)
     whole.train(progress=False)
-    first = CharTrainer(TINY, corpus=corpus)
+    first = CharTrainer(settings, corpus=corpus)
     first.train(5, progress=False, checkpoint=tmp_path / "run.pt")  # step 5 is no evaluation step: saved on demand
     first.save(tmp_path / "run.pt")
     resumed = CharTrainer.from_checkpoint(tmp_path / "run.pt", corpus=corpus)
-    assert resumed.step == 5
+    assert resumed.step == 5 and resumed.settings.optimizer == optimizer
     resumed.train(progress=False)
     assert resumed.history.losses == whole.history.losses  # dropout is on: its random draws resume too
     assert resumed.history.eval_losses == whole.history.eval_losses
@@ -159,3 +168,49 @@ def test_adamw_decays_only_the_matrices_and_the_step_clips_the_gradient():
     loss = gpt_training_step(model, sgd, x, torch.tensor([[1, 2, 3]]), clip=0.01)
     moved = torch.cat([(p.detach() - b).flatten() for p, b in zip(model.parameters(), before, strict=True)])
     assert loss > 0 and moved.norm().item() == pytest.approx(0.01, rel=1e-4)  # lr 1 x a gradient clipped to 0.01
+
+
+def test_muon_takes_the_linear_layers_matrices_and_adamw_the_rest_each_weight_once():
+    model = TINY.model_config(vocab_size=11)
+    from course_utils.gpt import GPT
+
+    gpt = GPT(model)
+    optimizer = muon_for_gpt(gpt, 2e-3)
+    assert isinstance(optimizer, MuonWithAdamW) and isinstance(optimizer, torch.optim.Optimizer)
+    muon_ids = {id(p) for group in optimizer.muon.param_groups for p in group["params"]}
+    adamw_ids = {id(p) for group in optimizer.adamw.param_groups for p in group["params"]}
+    linear_ids = {id(m.weight) for m in gpt.modules() if isinstance(m, torch.nn.Linear)} - {id(gpt.wte.weight)}
+    assert muon_ids == linear_ids and not muon_ids & adamw_ids
+    assert muon_ids | adamw_ids == {id(p) for p in gpt.parameters()}  # the tied embedding once, in AdamW
+    assert id(gpt.wte.weight) in adamw_ids
+    decayed, not_decayed = optimizer.adamw.param_groups
+    assert all(p.ndim == 2 for p in decayed["params"]) and all(p.ndim == 1 for p in not_decayed["params"])
+    # one learning rate reaches both optimisers, before and after a state is loaded
+    set_learning_rate(optimizer, 1e-4)
+    assert {g["lr"] for g in optimizer.muon.param_groups + optimizer.adamw.param_groups} == {1e-4}
+    x = torch.randint(0, 11, (2, 8))
+    gpt_training_step(gpt, optimizer, x, x)
+    optimizer.load_state_dict(optimizer.state_dict())
+    set_learning_rate(optimizer, 5e-5)
+    assert {g["lr"] for g in optimizer.muon.param_groups + optimizer.adamw.param_groups} == {5e-5}
+    with pytest.raises(ValueError, match="plain AdamW"):
+        optimizer.load_state_dict(adamw_for_gpt(gpt, 1e-3).state_dict())
+
+
+def test_muon_moves_every_weight_and_lowers_the_loss(corpus):
+    run = CharTrainer(dataclasses.replace(TINY, dropout=0.0, steps=30, optimizer="muon"), corpus=corpus)
+    before = {name: p.detach().clone() for name, p in run.model.named_parameters()}
+    first = run.evaluate()
+    run.train(progress=False)
+    assert all(not torch.equal(before[name], p) for name, p in run.model.named_parameters()), "a weight did not move"
+    assert run.evaluate() < first - 0.5
+
+
+def test_an_old_checkpoint_without_an_optimizer_setting_resumes_as_adamw(corpus, tmp_path):
+    run = CharTrainer(dataclasses.replace(TINY, optimizer="adamw"), corpus=corpus)
+    run.train(4, progress=False)
+    bundle = run.checkpoint()
+    del bundle["settings"]["optimizer"]  # as saved before the optimiser could be chosen
+    torch.save(bundle, tmp_path / "old.pt")
+    resumed = CharTrainer.from_checkpoint(tmp_path / "old.pt", corpus=corpus)
+    assert resumed.settings.optimizer == "adamw" and resumed.step == 4
