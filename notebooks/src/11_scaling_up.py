@@ -280,7 +280,8 @@ assert flops.peak_flops("Tesla T4", "bfloat16") is None and flops.peak_flops("NV
 # A CPU's peak is not in a datasheet table; it is estimated from its cores, clock and vector width, with those
 # assumptions printed. **Model FLOPs utilisation** (MFU, from Google's PaLM paper) is the share of the peak a
 # training run achieves: tokens trained per second times FLOPs per token, over the peak *in the precision the
-# run uses*. Good large runs reach 40 to 60%; small models on one GPU, much less.
+# run uses*. The PaLM paper reports 46% for PaLM's training and 21% for GPT-3's; small models on one GPU reach
+# much less.
 
 # %% [exercise ch11.mfu]
 # Write `mfu(tokens_per_second, flops_per_token, peaks, precision)`: `peaks` maps a precision to one device's
@@ -506,17 +507,19 @@ assert cached_reads.sum() == prompt_length + 499 and plain_reads.sum() == sum(ra
 # %% [markdown]
 # Reading fewer positions is not the whole time, though: a step that reads one position still multiplies it by
 # every weight of the model, and has the fixed costs of a step.
-# `benchmarks/kv_cache.py` times 500 new greedy tokens both ways, from an 8-token prompt. On the course's 2-core
-# test machine, with one thread and the machine busy with other jobs (load average 6 to 9), so that the times
-# are slow and only their ratios are worth reading, it printed:
+#
+# `benchmarks/kv_cache.py` times 500 new greedy tokens both ways, from an 8-token prompt, after a few untimed
+# tokens each way. On the course's 2-core test machine, with one thread and the machine busy with other jobs
+# (load average 4 to 5), so that the times are slow and only their ratios are worth reading, it printed (for
+# chapter 10's model, the middle of three runs, which gave 1.1x to 1.4x):
 #
 # | model | weights | context | without the cache | with the cache | same tokens | speed-up |
 # |---|---:|---:|---:|---:|---|---:|
-# | the tour model of chapter 00 | 2,320,128 | 128 | 25.5 s | 15.1 s | yes | 1.7x |
-# | GPT-2 small's shape, random weights | 124,439,808 | 1,024 | 2,125 s | 186 s | yes | 11.4x |
+# | chapter 10's model, as the course ships it | 814,720 | 128 | 3.1 s | 2.5 s | yes | 1.2x |
+# | GPT-2 small's shape, random weights | 124,439,808 | 1,024 | 1,114 s | 97 s | yes | 11.4x |
 #
-# The tour model's context of 128 tokens is soon full, so most of its 500 steps read the whole window either
-# way; GPT-2's context holds the whole text, and every step after the prompt is cached.
+# Chapter 10's context of 128 characters is soon full, so most of its 500 steps read the whole window either
+# way (the left picture above); GPT-2's context holds the whole text, and every step after the prompt is cached.
 #
 # The larger the model and the longer the text, the more the cache saves. Its price is memory: two tensors of
 # (B, H, T, d) per layer, keys and values, for every position kept:
@@ -531,7 +534,7 @@ assert round(gpt3_cache / 1e9, 1) == 9.7
 # %% [markdown]
 # ## 11.6 Several processes, one model: data-parallel training
 #
-# A batch of 512 windows does not need one GPU. **Data parallelism** gives each of several GPUs (or processes) a
+# A batch of 512 windows need not run on one GPU. **Data parallelism** gives each of several GPUs (or processes) a
 # full copy of the model and its own slice of the batch: each computes its gradients, then all of them average
 # their gradients (an *all-reduce*), so that every copy takes the same step and the copies stay equal. With the
 # same seed and the same global batch, the result equals one process on the whole batch.
