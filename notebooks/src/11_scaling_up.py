@@ -107,7 +107,7 @@ print(f"on 1,024 V100s at once: {years * 365 / 1024:.0f} days")
 assert 355 <= years < 356 and 4.6e6 < dollars < 4.7e6 and 3.5 < years * 12 / 1024 < 4.5  # months on 1,024
 
 # %% [markdown]
-# 355 GPU-years and 4.67 million dollars (the video says 4.6). Run side by side on 1,024 GPUs it is
+# 355.6 GPU-years (the video's 355) and 4.67 million dollars (it says 4.6). Run side by side on 1,024 GPUs it is
 # about four months. Nothing about the dollars is exact: the price per hour varies by a factor of three between
 # clouds, and a real run also pays for failed starts and experiments.
 #
@@ -479,8 +479,9 @@ print(repr(char_run.decode(cached_tokens[0])))
 assert torch.equal(plain_tokens, cached_tokens)
 
 # %% [markdown]
-# Same tokens. With a short text (fast mode generates 20) the two take about as long, or the cache a little
-# longer: each step's fixed costs outweigh the work saved. Without the cache every step reads the whole text,
+# Same tokens. With a short text (fast mode generates 20) there is little to save, and the two times differ by
+# less than a busy machine makes them vary: each step's fixed costs weigh as much as the work saved. (The full
+# run generates 100 tokens.) Without the cache every step reads the whole text,
 # so its work grows with the length of the text; with the cache a step reads one new position, until the text
 # outgrows the model's context: then the window slides, every token's position changes at every step, no
 # cached key stays valid, and each step reads the whole window again, as `generate` does (which is what keeps
