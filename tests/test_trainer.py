@@ -116,6 +116,13 @@ def test_export_is_float16_loads_back_and_the_learners_checkpoint_comes_first(co
     assert own.meta["tokens_seen"] == TINY.steps * TINY.batch_size * TINY.context
     assert own.meta["training_seconds"] > 0 and own.meta["device"] == "cpu" and own.meta["processes"] == 1
     assert own.meta["cpu_threads"] == torch.get_num_threads() and own.meta["device_name"] is None
+    # a checkpoint saved before the device was recorded still loads: those keys are None (chapter 11: "unknown")
+    bundle = torch.load(tmp_path / trainer_module.CHAR_GPT_FILE, weights_only=False)
+    for key in ("device", "device_name", "cpu_threads", "processes"):
+        del bundle[key]
+    torch.save(bundle, tmp_path / "older.pt")
+    older = load_char_gpt(tmp_path / "older.pt").meta
+    assert older["cpu_threads"] is None and older["device"] is None and older["tokens_seen"] == own.meta["tokens_seen"]
     assert torch.equal(own.model.wte.weight, run.model.wte.weight)
     with pytest.raises(ValueError, match="not a training checkpoint"):
         CharTrainer.from_checkpoint(tmp_path / "small.pt", corpus=corpus)
