@@ -10,8 +10,8 @@ It imports only the model, data and training parts of ``course_utils`` (``gpt``,
 ``data``, ``text``: torch and numpy, nothing else), so it runs in a GPU machine's own Python with no Jupyter,
 gensim or network. It prints each result as it comes:
 
-1. the speed table: chapter 10's shape of GPT (6 layers, 6 heads, width 384, context 256, batch 64) trained on
-   Shakespeare's characters with each setting of ``course_utils.speed`` switched on alone, then all together,
+1. the speed table: nanoGPT's Shakespeare shape of GPT (6 layers, 6 heads, width 384, context 256, batch 64) on
+   Shakespeare's characters, with each setting of ``course_utils.speed`` switched on alone, then all together,
    about 30 timed steps each after 3 untimed ones (the compile's warm-up is reported in its own column);
 2. the time to a held-out loss of 1.47 on the course's split (the last four works held out) for the course's
    fastest configuration (every speed-up, no dropout), and then, if time remains, for nanoGPT's

@@ -4,6 +4,7 @@ Run from the project root:
 
     python benchmarks/kv_cache.py                   # 500 new tokens each, on the CPU (several minutes)
     python benchmarks/kv_cache.py --tokens 100      # shorter
+    python benchmarks/kv_cache.py --models gpt2     # one of the two models (chapter10 or gpt2)
 
 For two models it generates ``--tokens`` tokens greedily from the same prompt, first with ``GPT.generate``
 (every step reads the whole text again) and then with ``course_utils.gpt.generate_cached`` (every step reads
@@ -55,6 +56,10 @@ def time_both(name: str, model: GPT, tokens: int) -> float:
     model.eval()
     prompt = torch.randint(model.config.vocab_size, (1, 8), generator=torch.Generator().manual_seed(0))
     print(f"{name}: {model.num_params():,} weights, context {model.config.context}, {tokens} new tokens", flush=True)
+    # a few untimed tokens each way first: the first calls pay one-time costs (lazy imports inside torch,
+    # allocations) that would otherwise land on whichever generation runs first
+    model.generate(prompt, 2, temperature=0)
+    generate_cached(model, prompt, 2, temperature=0)
     start = time.perf_counter()
     plain = model.generate(prompt, tokens, temperature=0)
     plain_s = time.perf_counter() - start
@@ -76,14 +81,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=500, help="new tokens per generation (default 500)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's choice)")
+    parser.add_argument(
+        "--models", choices=("both", "chapter10", "gpt2"), default="both", help="which models to time (default both)"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)  # on a busy machine one thread each avoids threads waiting on each other
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {load:.2f}", flush=True)
     with torch.no_grad():
-        for name, model in (chapter10_model(), gpt2_shaped()):
-            time_both(name, model, args.tokens)
+        makers = {"chapter10": [chapter10_model], "gpt2": [gpt2_shaped], "both": [chapter10_model, gpt2_shaped]}
+        for make in makers[args.models]:
+            time_both(*make(), args.tokens)
 
 
 if __name__ == "__main__":

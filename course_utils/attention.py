@@ -111,13 +111,14 @@ def attention_weights(scores: torch.Tensor, mask: torch.Tensor | None = None) ->
             f"mask must be a bool tensor, True where a query may look at a key; got {kind}. "
             f"Build it with a comparison or causal_mask(T)."
         )
-    try:
-        torch.broadcast_shapes(mask.shape, scores.shape)
-    except RuntimeError:
+    # the broadcasting rule, written out: torch.broadcast_shapes imports torch._refs at its first call, which
+    # took seconds on a busy machine and landed on the first generated token of chapter 11's KV-cache timing
+    fits = all(a == b or 1 in (a, b) for a, b in zip(reversed(mask.shape), reversed(scores.shape), strict=False))
+    if not fits:
         raise ValueError(
             f"mask of shape {tuple(mask.shape)} does not fit scores of shape {tuple(scores.shape)}: it must be "
             f"(T_q, T_k) = {tuple(scores.shape[-2:])} or broadcast to the scores' shape."
-        ) from None
+        )
     # -inf becomes exactly 0 after exp; a row of only -inf gives nan (0 / 0), which the second fill turns to 0
     weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
     return weights.masked_fill(~mask, 0.0)
@@ -204,11 +205,22 @@ def cached_attention(
     """
     for tensor, name in ((q, "q"), (k, "k"), (v, "v")):
         check_tensor(tensor, name)
+    if q.shape != k.shape or v.shape[:-1] != k.shape[:-1]:
+        raise ValueError(
+            f"q, k and v must all be the new positions', (..., T_new, d), got q {tuple(q.shape)}, k {tuple(k.shape)} "
+            f"and v {tuple(v.shape)}: the earlier positions go in past_k and past_v."
+        )
     if (past_k is None) != (past_v is None):
         raise ValueError("past_k and past_v go together: pass both (the cache) or neither (nothing cached yet).")
     if past_k is not None:
         check_tensor(past_k, "past_k")
         check_tensor(past_v, "past_v")
+        if past_k.shape[:-2] != k.shape[:-2] or past_k.shape[-1] != k.shape[-1] or past_v.shape != past_k.shape:
+            raise ValueError(
+                f"the cache does not fit the new positions: past_k {tuple(past_k.shape)} and past_v "
+                f"{tuple(past_v.shape)} must be (..., T_cache, d) with the batch, heads and width of k "
+                f"{tuple(k.shape)}. Was the cache made for another model or batch?"
+            )
         k = torch.cat([past_k, k], dim=-2)  # (..., T_cache + T_new, d): the past first, in order of position
         v = torch.cat([past_v, v], dim=-2)
     t_new, t_all = q.shape[-2], k.shape[-2]

@@ -29,6 +29,14 @@ from course_utils import validate
 SECONDS_PER_YEAR = 365 * 24 * 3600
 """A year of 365 days, the unit of "GPU-years"."""
 
+MAX_DEVICE_FLOPS = 1e17
+"""More operations per second than any single device sustains (100 times an H200's bfloat16 peak): a rate above
+it is refused by :func:`gpu_years`, where it most likely means the arguments were swapped."""
+
+VARIANT_WORDS = ("Ultra", "NVL")
+"""Words in a device's name that mean another chip than the table's key it contains: an "Apple M2 Ultra" is two
+M2 Max, not an M2; an "H100 NVL" is not the SXM H100. A name with one the key lacks is unknown."""
+
 PRECISIONS = ("float32", "tf32", "bfloat16", "float16")
 """The precisions the peak table knows: plain float32, TF32 tensor-core matmuls (float32 in and out, 10-bit
 mantissa inside), and the two 16-bit formats."""
@@ -101,6 +109,11 @@ def gpu_years(flops: float, sustained_flops_per_second: float) -> float:
     rate = validate.real_number(
         sustained_flops_per_second, "sustained_flops_per_second", above=0.0, hint="Operations per second: 28e12."
     )
+    if rate > MAX_DEVICE_FLOPS:
+        raise ValueError(
+            f"sustained_flops_per_second is {rate:.3g}: no single device comes near that (an H200 peaks at 1e15 in "
+            f"bfloat16). Did you pass the arguments the other way round? gpu_years(flops, sustained_flops_per_second)."
+        )
     return flops / rate / SECONDS_PER_YEAR
 
 
@@ -176,7 +189,12 @@ def device_key(device_name: str) -> str | None:
     """The key of :data:`PEAK_FLOPS` that ``device_name`` names (the longest one it contains), or None."""
     name = validate.text(device_name, "device_name", hint="Such as torch.cuda.get_device_name(0).")
     matches = [key for key in PEAK_FLOPS if re.search(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![0-9])", name)]
-    return max(matches, key=len) if matches else None
+    if not matches:
+        return None
+    key = max(matches, key=len)
+    if any(re.search(rf"\b{word}\b", name) and word not in key for word in VARIANT_WORDS):
+        return None  # a variant the table does not know: "unknown", not the base chip's figures
+    return key
 
 
 def peak_flops(device_name: str, precision: str) -> float | None:
@@ -227,7 +245,8 @@ def cpu_peak_flops(cores: int | None = None, ghz: float | None = None, flops_per
         flag_set = set(flags.group(1).split()) if flags else set()
         flops_per_cycle = 64 if "avx512f" in flag_set else 32 if "fma" in flag_set else 16
     flops_per_cycle = validate.whole_number(flops_per_cycle, "flops_per_cycle", minimum=1)
-    assumptions = f"{cores} cores x {ghz:.2f} GHz x {flops_per_cycle} float32 operations per cycle"
+    core_s = "core" if cores == 1 else "cores"
+    assumptions = f"{cores} {core_s} x {ghz:.2f} GHz x {flops_per_cycle} float32 operations per cycle"
     return CPUPeak(cores, ghz, flops_per_cycle, cores * ghz * 1e9 * flops_per_cycle, assumptions)
 
 
@@ -246,8 +265,14 @@ def mfu(tokens_per_second: float, flops_per_token: float, peaks: dict[str, float
         raise TypeError(f"peaks must be a dict of peak FLOP/s by precision, got {validate.describe(peaks)}.")
     if precision not in peaks:
         raise KeyError(f"peaks has no entry for precision {precision!r}: it has {sorted(peaks)}.")
+    peak = validate.real_number(
+        peaks[precision],
+        f"peaks[{precision!r}]",
+        above=0.0,
+        hint="A device's peak FLOP/s; peak_flops gives None where it is unknown, and then so is the MFU.",
+    )
     achieved = tokens_per_second * flops_per_token  # operations per second
-    return achieved / peaks[precision]
+    return achieved / peak
 
 
 def format_flops(value: float | None) -> str:

@@ -264,8 +264,15 @@ def find_gpt2(source: str | Path | None = None, *, cache_dir: str | Path | None 
         )
     from huggingface_hub import hf_hub_download
 
-    for name in ("config.json", WEIGHTS_FILE):
-        path = hf_hub_download(GPT2_REPOS[0], name, cache_dir=None if cache_dir is None else str(cache_dir))
+    try:
+        for name in ("config.json", WEIGHTS_FILE):
+            path = hf_hub_download(GPT2_REPOS[0], name, cache_dir=None if cache_dir is None else str(cache_dir))
+    except Exception as error:  # noqa: BLE001 - huggingface_hub raises many kinds; each means no file
+        raise FileNotFoundError(
+            f"download=True could not fetch GPT-2's weights from Hugging Face ({type(error).__name__}: "
+            f"{str(error)[:200]}). Check the network connection and try again, or download model.safetensors and "
+            f"config.json from https://huggingface.co/{GPT2_REPOS[0]} yourself and pass their folder."
+        ) from None
     return Path(path)
 
 

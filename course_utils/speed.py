@@ -67,7 +67,13 @@ class Settings:
 
 def _device(device: object) -> torch.device:
     if isinstance(device, str):
-        device = torch.device(device)
+        try:
+            device = torch.device(device)
+        except RuntimeError:
+            raise ValueError(
+                f"device {device!r} is not a device torch knows: use 'cpu', 'cuda', 'cuda:1' or 'mps' "
+                f"(course_utils.pick_device() chooses one)."
+            ) from None
     if not isinstance(device, torch.device):
         raise TypeError(f"device must be a torch.device or a string such as 'cuda', got {validate.describe(device)}.")
     return device
@@ -77,6 +83,8 @@ def device_name(device: torch.device | str) -> str:
     """The name the peak table is keyed by: the GPU's name, ``Apple`` plus the chip on a Mac, else the CPU's."""
     device = _device(device)
     if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError("device is 'cuda' but torch sees no NVIDIA GPU here: use 'cpu' (or pick_device()).")
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
         return _apple_chip() or "Apple GPU"
@@ -198,6 +206,10 @@ def has_fast_attention() -> bool:
 def build_model(config: GPTConfig, settings: Settings, device: torch.device | str, seed: int = 0) -> GPT:
     """The course's GPT for ``settings``: vocabulary padded and SDPA switched on if asked, on ``device``."""
     device = _device(device)
+    if not isinstance(config, GPTConfig):
+        raise TypeError(f"config must be a GPTConfig, got {validate.describe(config)}.")
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a Settings (speed.Settings(...)), got {validate.describe(settings)}.")
     changes = {}
     if settings.pad_vocab:
         changes["vocab_size"] = padded_vocab_size(config.vocab_size)
@@ -261,6 +273,12 @@ def measure_training(
     batch_size = validate.whole_number(batch_size, "batch_size", minimum=1)
     steps = validate.whole_number(steps, "steps", minimum=1)
     warmup = validate.whole_number(warmup, "warmup", minimum=0)
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(f"ids must be a 1-D tensor of token ids, got {validate.describe(ids)}: torch.tensor(ids).")
+    validate.token_ids(
+        ids, "ids", vocab_size=config.vocab_size, check_range=True, min_length=config.context + 2,
+        hint="A step reads windows of context ids and their next ids: pass the encoded text, or a shorter context.",
+    )  # fmt: skip
     precision = check_precision(settings.precision, device)
     note = ""
     if settings.tf32 and device.type != "cuda":

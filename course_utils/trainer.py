@@ -421,6 +421,11 @@ class CharTrainer:
             "generator_state": self.generator.get_state(),
             "dropout_generator_state": self.dropout_generator_state,
             "history": dataclasses.asdict(self.history),
+            # where the recorded seconds were spent, for chapter 11's operations per second and MFU
+            "device": self.device.type,
+            "device_name": torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else None,
+            "cpu_threads": torch.get_num_threads(),
+            "processes": self.run.world_size,
         }
 
     def save(self, path: str | Path) -> Path:
@@ -608,15 +613,23 @@ def char_gpt_from_bytes(content: bytes, where: str = "the file") -> CharGPT:
     except Exception as error:  # noqa: BLE001
         raise DataError(f"{where} is a damaged checkpoint ({type(error).__name__}: {error}).") from None
     meta = dict(bundle.get("meta", {}))
-    if "meta" not in bundle:  # a training checkpoint: say where it stands
-        history = bundle["history"]
+    if "meta" not in bundle:  # a training checkpoint: say where it stands, with the keys an export records
+        history, settings = bundle["history"], bundle["settings"]
         meta = {
             "source": "training checkpoint",
             "step": bundle["step"],
-            "steps": bundle["settings"]["steps"],
-            "seed": bundle["settings"]["seed"],
+            "steps": bundle["step"],  # the steps done, as an exported model's record counts them
+            "planned_steps": settings["steps"],
+            "settings": dict(settings),
+            "seed": settings["seed"],
+            "tokens_seen": bundle["step"] * settings["batch_size"] * settings["context"],
             "training_seconds": round(history["seconds"], 1),
             "heldout_sample_loss": history["eval_losses"][-1] if history["eval_losses"] else None,
+            # checkpoints written before these were recorded have None
+            "device": bundle.get("device"),
+            "device_name": bundle.get("device_name"),
+            "cpu_threads": bundle.get("cpu_threads"),
+            "processes": bundle.get("processes"),
         }
     model.eval()
     return CharGPT(model=model, vocab=vocab, meta=meta)
@@ -813,7 +826,10 @@ def export(trainer: CharTrainer, path: Path, argv: Sequence[str], note: str = ""
         "steps": trainer.step,
         "tokens_seen": trainer.step * trainer.settings.batch_size * trainer.settings.context,
         "training_seconds": round(trainer.history.seconds, 1),
+        "device": trainer.device.type,
+        "device_name": torch.cuda.get_device_name(trainer.device) if trainer.device.type == "cuda" else None,
         "cpu_threads": torch.get_num_threads(),
+        "processes": trainer.run.world_size,
         "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         "torch_version": str(torch.__version__),
         "heldout_sample_losses": dict(zip(trainer.history.eval_steps, trainer.history.eval_losses, strict=True)),

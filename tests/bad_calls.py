@@ -1628,3 +1628,42 @@ bad(
     ValueError,
     "plain AdamW",
 )
+
+# chapter 11, the review: a peak that is unknown, swapped arguments, shapes that do not fit a cache, short ids
+bad("mfu", "peaks", "a None peak", lambda: flops.mfu(1e5, 1e9, {"bfloat16": None}, "bfloat16"), TypeError, "unknown")
+bad("mfu", "peaks", "a zero peak", lambda: flops.mfu(1e5, 1e9, {"bfloat16": 0.0}, "bfloat16"), ValueError, "above 0")
+bad(
+    "gpu_years",
+    "sustained_flops_per_second",
+    "swapped with flops",
+    lambda: flops.gpu_years(28e12, 3.14e23),
+    ValueError,
+    "other way round",
+)
+QKV_LONGER = torch.zeros(1, 2, 5, 4)
+bad(
+    "cached_attention",
+    "k",
+    "longer than q, no cache",
+    lambda: attention_module.cached_attention(QKV, QKV_LONGER, QKV_LONGER),
+    ValueError,
+    "past_k and past_v",
+)
+bad(
+    "cached_attention",
+    "past_k",
+    "of another width",
+    lambda: attention_module.cached_attention(QKV, QKV, QKV, torch.zeros(1, 2, 3, 5), torch.zeros(1, 2, 3, 5)),
+    ValueError,
+    "another model",
+)
+bad(
+    "measure_training",
+    "ids",
+    "shorter than a window",
+    lambda: speed.measure_training(CONFIG, speed.Settings(), "cpu", torch.zeros(5).long(), batch_size=2, steps=1),
+    ValueError,
+    "shorter context",
+)
+bad("build_model", "settings", "a dict", lambda: speed.build_model(CONFIG, {}, "cpu"), TypeError, "Settings")
+bad("device_name", "device", "'gpu'", lambda: speed.device_name("gpu"), ValueError, "pick_device")

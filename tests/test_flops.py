@@ -79,10 +79,18 @@ def test_peaks_are_found_by_device_name(name, precision, peak):
 
 @pytest.mark.parametrize(
     ("name", "precision"),
-    [("NVIDIA L40S", "bf16"), ("AMD Instinct MI300X", "bf16"), ("Tesla T4", "bf16"), ("Tesla V100-SXM2", "tf32")],
+    [
+        ("NVIDIA L40S", "bf16"),
+        ("AMD Instinct MI300X", "bf16"),
+        ("Tesla T4", "bf16"),
+        ("Tesla V100-SXM2", "tf32"),
+        ("Apple M2 Ultra", "float32"),
+        ("NVIDIA H100 NVL", "bf16"),
+    ],
 )
 def test_an_unknown_device_or_precision_has_no_peak(name, precision):
-    # L40S contains "L4" but is another GPU; a T4 has no bf16: None, shown as unknown, never a wrong number
+    # L40S contains "L4" but is another GPU; a T4 has no bf16; an M2 Ultra is not an M2 nor an H100 NVL the SXM
+    # H100: None, shown as unknown, never a wrong number
     assert flops.peak_flops(name, precision) is None
     assert flops.format_flops(flops.peak_flops(name, precision)) == "unknown"
 

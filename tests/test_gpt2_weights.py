@@ -187,3 +187,14 @@ def test_bad_sources_are_refused(tmp_path):
     with pytest.raises(ValueError, match="activation_function"):
         sizes = {"vocab_size": 5, "n_positions": 8, "n_layer": 1, "n_head": 1, "n_embd": 8}
         gpt2_config(sizes | {"activation_function": "relu"})
+
+
+def test_a_failed_download_says_what_to_do(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    def offline(*args, **kwargs):
+        raise OSError("no network")
+
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", offline)
+    with pytest.raises(FileNotFoundError, match="Check the network connection"):
+        find_gpt2(cache_dir=tmp_path, download=True)

@@ -120,9 +120,32 @@ def test_export_is_float16_loads_back_and_the_learners_checkpoint_comes_first(co
     run.save(tmp_path / trainer_module.CHAR_GPT_FILE)
     own = load_char_gpt()
     assert own.meta["source"] == "training checkpoint" and own.meta["step"] == TINY.steps
+    # the record chapter 11 reads for 6ND and MFU, with the keys an exported model's record has
+    assert own.meta["steps"] == TINY.steps and own.meta["settings"] == TINY.to_dict()
+    assert own.meta["tokens_seen"] == TINY.steps * TINY.batch_size * TINY.context
+    assert own.meta["training_seconds"] > 0 and own.meta["device"] == "cpu" and own.meta["processes"] == 1
+    assert own.meta["cpu_threads"] == torch.get_num_threads() and own.meta["device_name"] is None
+    # a checkpoint saved before the device was recorded still loads: those keys are None (chapter 11: "unknown")
+    bundle = torch.load(tmp_path / trainer_module.CHAR_GPT_FILE, weights_only=False)
+    for key in ("device", "device_name", "cpu_threads", "processes"):
+        del bundle[key]
+    torch.save(bundle, tmp_path / "older.pt")
+    older = load_char_gpt(tmp_path / "older.pt").meta
+    assert older["cpu_threads"] is None and older["device"] is None and older["tokens_seen"] == own.meta["tokens_seen"]
     assert torch.equal(own.model.wte.weight, run.model.wte.weight)
     with pytest.raises(ValueError, match="not a training checkpoint"):
         CharTrainer.from_checkpoint(tmp_path / "small.pt", corpus=corpus)
+
+
+def test_an_exported_record_says_where_the_seconds_were_spent(corpus, tmp_path, capsys):
+    run = CharTrainer(TINY, corpus=corpus)
+    run.train(progress=False)
+    trainer_module.export(run, tmp_path / "shared.pt", ["--steps", str(TINY.steps)])
+    meta = char_gpt_from_bytes((tmp_path / "shared.pt").read_bytes()).meta
+    assert meta["steps"] == TINY.steps and meta["tokens_seen"] == TINY.steps * TINY.batch_size * TINY.context
+    assert meta["device"] == "cpu" and meta["processes"] == 1 and meta["cpu_threads"] == torch.get_num_threads()
+    assert meta["training_seconds"] > 0 and meta["settings"] == TINY.to_dict()
+    assert "sha256" in capsys.readouterr().out
 
 
 def test_a_damaged_or_missing_file_is_refused_clearly(tmp_path):

@@ -31,7 +31,7 @@ def _flops_cases() -> list[Case]:
     return [
         Case("GPT-3: N = 175e9 weights, D = 300e9 tokens", (175e9, 300e9)),
         Case("N = 1,000 weights and D = 50 tokens (whole numbers)", (1000, 50)),
-        Case("a chapter 10 run: N = 10,788,929 weights, D = 64 x 256 x 5,000 tokens", (10_788_929, 64 * 256 * 5000)),
+        Case("a small run: N = 10,788,929 weights, D = 64 x 256 x 5,000 tokens", (10_788_929, 64 * 256 * 5000)),
         Case("N = 1 weight, D = 1 token", (1, 1)),
     ]
 
@@ -78,6 +78,21 @@ register(
                 "that is 8ND: forward 2, backward 4, and one more forward of 2 is what activation recomputation "
                 "adds; the plain count (and the paper's) is 6ND.",
                 lambda n, d: 8 * n * d,
+            ),
+            Mistake(
+                "that is 6N, the operations for one token: multiply by the number of tokens too, 6 * n_params * "
+                "n_tokens.",
+                lambda n, d: 6 * n,
+            ),
+            Mistake(
+                "that is 6ND divided by 1e12, in tera-operations: return the number of operations itself (the "
+                "cells below divide by a rate in operations per second).",
+                lambda n, d: 6 * n * d / 1e12,
+            ),
+            Mistake(
+                "that is 6ND divided by 1e9, in giga-operations: return the number of operations itself (the "
+                "cells below divide by a rate in operations per second).",
+                lambda n, d: 6 * n * d / 1e9,
             ),
         ],
     )
@@ -145,6 +160,17 @@ register(
                 "by the peak leaves out how many tokens a second the run trained.",
                 lambda tps, per_token, peaks, precision: per_token / peaks[precision],
             ),
+            Mistake(
+                "you used the A100's peaks (flops.PEAK_FLOPS['A100']) whatever the device: divide by the `peaks` "
+                "passed in, peaks[precision], the row of the device the run used.",
+                lambda tps, per_token, peaks, precision: tps * per_token / flops.PEAK_FLOPS["A100"][precision],
+            ),
+            Mistake(
+                "you capped the answer at 1. An MFU above 1 is impossible for a real run, so when the arithmetic "
+                "gives one, the peak is the wrong one (a float32 peak for a bf16 run): return the ratio as it is, "
+                "so that the mistake shows.",
+                lambda tps, per_token, peaks, precision: min(1.0, tps * per_token / peaks[precision]),
+            ),
         ],
     )
 )
@@ -180,17 +206,41 @@ def _kv_cases() -> list[Case]:
     ]
 
 
-def _kv_wrong(q, k, v, past_k=None, past_v=None, *, offset=True, mask=True, past_first=True, grow=True, scale=True):
+def _kv_wrong(
+    q,
+    k,
+    v,
+    past_k=None,
+    past_v=None,
+    *,
+    offset=True,
+    shift=0,
+    mask=True,
+    inverted=False,
+    past_first=True,
+    grow=True,
+    scale=True,
+    values_from_keys=False,
+    softmax_dim=-1,
+):
+    """The reference with one step changed, for the mistakes below."""
     new_k, new_v = k, v
     if past_k is not None:
+        past_v = past_k if values_from_keys else past_v
         k = torch.cat([past_k, k] if past_first else [k, past_k], dim=-2)
         v = torch.cat([past_v, v] if past_first else [v, past_v], dim=-2)
     t_new, t_all = q.shape[-2], k.shape[-2]
     allowed = torch.ones(t_new, t_all, dtype=torch.bool)
     if mask:
-        allowed = allowed.tril(diagonal=t_all - t_new if offset else 0)
+        allowed = allowed.tril(diagonal=(t_all - t_new if offset else 0) + shift)
+    if inverted:
+        allowed = ~allowed
     scores = attention_scores(q, k) if scale else q @ k.transpose(-2, -1)
-    out = attention_weights(scores, allowed) @ v
+    if softmax_dim == -1:
+        weights = attention_weights(scores, allowed)
+    else:
+        weights = torch.softmax(scores.masked_fill(~allowed, float("-inf")), dim=softmax_dim).nan_to_num(0.0)
+    out = weights @ v
     return (out, k, v) if grow else (out, new_k, new_v)
 
 
@@ -204,12 +254,28 @@ def _kv_compare(got: Any, want: Any) -> str | None:
         if not isinstance(g, torch.Tensor):
             return f"{name}: expected a tensor, got {describe(g)}"
         if tuple(g.shape) != tuple(w.shape):
+            has = "has" if name == "the output" else "have"
             if name != "the output" and g.shape[:-2] == w.shape[:-2] and g.shape[-2] < w.shape[-2]:
                 return (
                     f"{name} have shape {tuple(g.shape)}, expected {tuple(w.shape)}: the cache did not grow; return "
                     f"the cached ones followed by the new ones"
                 )
-            return f"{name} have shape {tuple(g.shape)}, expected {tuple(w.shape)} (B, H, T, d)"
+            if name == "the output" and tuple(g.shape) == tuple(want[1].shape) != tuple(w.shape):
+                return (
+                    f"the output has shape {tuple(g.shape)}, the grown cache's, expected {tuple(w.shape)}: return "
+                    f"(out, keys, values) in that order, out with one row per new query"
+                )
+            return f"{name} {has} shape {tuple(g.shape)}, expected {tuple(w.shape)} (B, H, T, d)"
+    if got[0].is_floating_point() and torch.isnan(got[0]).any() and not torch.isnan(want[0]).any():
+        # a row of nan is a query with every key masked; attention_weights gives such a row zeros instead, so
+        # a mistake computed with it (a mask offset one too small) is told apart by the rest of the answer
+        if same_values(got[0].nan_to_num(0.0), want[0], atol=1e-5, rtol=1e-4) is not None:
+            return (
+                "the output has nan in it: a query whose every key is masked gets softmax(all -inf) = nan. Every "
+                "new query must see at least the keys up to itself: is the mask the wrong way round (True must "
+                "mark the keys a query may see), or its offset too small (tril(diagonal=T_cache))?"
+            )
+        got = (got[0].nan_to_num(0.0), *got[1:])
     for name, g, w in zip(names, got, want, strict=True):
         problem = same_values(g, w, atol=1e-5, rtol=1e-4)
         if problem:
@@ -258,6 +324,31 @@ register(
                 "the scores are not scaled: divide q @ k^T by sqrt(d), as in chapter 08 (attention_scores does it).",
                 lambda *a: _kv_wrong(*a, scale=False),
             ),
+            Mistake(
+                "the mask's offset is one too small: new query i sits at position T_cache + i and sees itself "
+                "too, keys j <= T_cache + i, so tril(diagonal=T_cache), not T_cache - 1.",
+                lambda *a: _kv_wrong(*a, shift=-1),
+            ),
+            Mistake(
+                "the mask's offset is one too large: each new query also sees the new position after it. New "
+                "query i may see keys j <= T_cache + i: tril(diagonal=T_cache), not T_cache + 1.",
+                lambda *a: _kv_wrong(*a, shift=1),
+            ),
+            Mistake(
+                "the mask is the wrong way round: attention_weights keeps the keys where the mask is True, so "
+                "True must mark the keys a query may see (the lower triangle, tril), not the ones it may not.",
+                lambda *a: _kv_wrong(*a, inverted=True),
+            ),
+            Mistake(
+                "the values were appended to the cached *keys*: the grown values are torch.cat([past_v, v], "
+                "dim=-2) (a copy of the keys' line with k left in?).",
+                lambda *a: _kv_wrong(*a, values_from_keys=True),
+            ),
+            Mistake(
+                "the softmax runs over the queries (dim -2): each query's weights over the keys must sum to 1, "
+                "softmax over the last axis (attention_weights does it).",
+                lambda *a: _kv_wrong(*a, softmax_dim=-2),
+            ),
         ],
     )
 )
@@ -267,7 +358,7 @@ register(
 # ch11.load_gpt2_state
 
 
-def _gpt2_state(seed: int, *, prefix: bool, mask_buffers: bool) -> dict[str, torch.Tensor]:
+def _gpt2_state(seed: int, *, prefix: bool, mask_buffers: bool | str) -> dict[str, torch.Tensor]:
     """A small GPT-2's weights as a Hugging Face file holds them: Conv1D matrices (in, out), lm_head not stored."""
     torch.manual_seed(seed)
     config = GPTConfig(vocab_size=11, context=6, n_layer=2, n_head=2, d_model=8, gelu="tanh")
@@ -280,8 +371,10 @@ def _gpt2_state(seed: int, *, prefix: bool, mask_buffers: bool) -> dict[str, tor
             tensor = tensor.t().contiguous()
         state[("transformer." if prefix else "") + name] = tensor.clone()
         if mask_buffers and name.endswith("ln_1.weight"):
-            layer = name.removesuffix(".ln_1.weight")
-            state[("transformer." if prefix else "") + layer + ".attn.bias"] = torch.tril(torch.ones(1, 1, 6, 6))
+            layer = ("transformer." if prefix else "") + name.removesuffix(".ln_1.weight")
+            state[layer + ".attn.bias"] = torch.tril(torch.ones(1, 1, 6, 6))
+            if mask_buffers == "both":  # files saved by some versions of transformers hold this one too
+                state[layer + ".attn.masked_bias"] = torch.tensor(-1e4)
     return state
 
 
@@ -295,7 +388,10 @@ def _load_cases() -> list[Case]:
             "the same layout as OpenAI's upload: no prefix, with h.N.attn.bias mask buffers",
             (_gpt2_state(2, prefix=False, mask_buffers=True),),
         ),
-        Case("a file with the prefix and the mask buffers", (_gpt2_state(3, prefix=True, mask_buffers=True),)),
+        Case(
+            "a file with the prefix and both mask buffers (.attn.bias and .attn.masked_bias)",
+            (_gpt2_state(3, prefix=True, mask_buffers="both"),),
+        ),
     ]
 
 
@@ -314,6 +410,11 @@ def _load_compare(got: Any, want: Any) -> str | None:
     if missing:
         if missing == ["lm_head.weight"]:
             return "lm_head.weight is missing: GPT-2 ties it to wte.weight, so set it to the same tensor"
+        if all(name.endswith(".bias") for name in missing):
+            return (
+                f"the biases are missing ({missing[:3]} and more): did you skip every name ending in 'bias'? Only "
+                f"the mask buffers, names ending in '.attn.bias' or '.attn.masked_bias', are left out"
+            )
         return f"names the model needs are missing: {missing[:4]}"
     for name in want:
         g, w = got[name], want[name]
@@ -326,6 +427,11 @@ def _load_compare(got: Any, want: Any) -> str | None:
         if not torch.equal(g, w):
             if g.ndim == 2 and torch.equal(g, w.t()):
                 return f"{name} is the transpose of what nn.Linear needs (it is square, so its shape fits either way)"
+            if g.ndim == 2 and torch.equal(g, w.t().reshape(w.shape)):
+                return (
+                    f"{name} holds the file's numbers in the file's order, reshaped to {tuple(w.shape)}: reshape and "
+                    f"view keep the order, a transpose moves each number to its new place. Use .t()"
+                )
             return f"{name} has other values than the file's ({same_values(g, w)})"
     return None
 

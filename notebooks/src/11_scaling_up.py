@@ -1,8 +1,9 @@
 # %% [markdown]
 # # 11 Scaling up: what GPT-3 cost, and the same GPT made fast
 #
-# GPT-3 is the GPT of chapter 10 made big: 96 blocks instead of 4, vectors 12,288 wide instead of 128, 175
-# billion weights, trained on 300 billion tokens. Nothing in its design is new; its size is. This chapter asks
+# GPT-3 is the GPT of chapter 10 made big: 96 blocks, vectors 12,288 wide, 175 billion weights, trained on 300
+# billion tokens (11.1 prints your chapter 10 model's size beside them). Nothing in its design is new; its size
+# is. This chapter asks
 # what size costs, in operations, time, money and memory, and then how to get the most out of the device you
 # have: the same GPT, trained faster, generating faster, spread over several processes, and finally loaded with
 # the real weights of GPT-2.
@@ -11,7 +12,8 @@
 #
 # **Time**: 60 to 90 minutes, four exercises included. Everything runs on a laptop CPU; on a GPU (a JupyterHub
 # with one, or Colab) the speed table of 11.4 measures the GPU instead. (In fast mode, as the course's tests run
-# it, the notebook took about 22 s of CPU time on a 2-core machine busy with other work.)
+# it, the notebook took about 13 s of CPU time and 10 s of the tests' count, on a 2-core machine busy with other
+# work, load average 5.)
 #
 # | section | idea | you write |
 # |---|---|---|
@@ -44,8 +46,7 @@ from course_utils.gpt import GPT, GPTConfig, KVCache, generate_cached
 from course_utils.gpt2_weights import CONV1D_WEIGHTS, GPT2LoadError, find_gpt2, load_gpt2, load_gpt2_state
 from course_utils.plotting import COLORS, new_axes, plot_matrices
 from course_utils.text import char_vocab, encode, random_windows
-from course_utils.tour import load_tour_model
-from course_utils.trainer import CharCorpus, CharTrainer, TrainSettings
+from course_utils.trainer import DEFAULT_SETTINGS, CharCorpus, CharTrainer, TrainSettings, load_char_gpt
 
 generator = seed_everything(0)
 device = pick_device()
@@ -104,34 +105,44 @@ print(f"{PAPER_FLOPS:.3g} operations / {V100_SUSTAINED:.0e} per second = {PAPER_
 print(f"= {years:.1f} GPU-years (365-day years) = {years * 365 * 24:,.0f} GPU-hours")
 print(f"at {DOLLARS_PER_GPU_HOUR:.2f} dollars per GPU-hour: {dollars / 1e6:.2f} million dollars")
 print(f"on 1,024 V100s at once: {years * 365 / 1024:.0f} days")
-assert 355 <= years < 356 and 4.6e6 < dollars < 4.7e6
+assert 355 <= years < 356 and 4.6e6 < dollars < 4.7e6 and 3.5 < years * 12 / 1024 < 4.5  # months on 1,024
 
 # %% [markdown]
-# 355 GPU-years and 4.67 million dollars (the video says 4.6). Run side by side on 1,024 GPUs it is
+# 355.6 GPU-years (the video's 355) and 4.67 million dollars (it says 4.6). Run side by side on 1,024 GPUs it is
 # about four months. Nothing about the dollars is exact: the price per hour varies by a factor of three between
 # clouds, and a real run also pays for failed starts and experiments.
 #
-# Now the same formula for a model you can run. The tour's model of chapter 00 recorded its training run: its
-# weights, the tokens it read, and the time it took on one laptop CPU thread.
+# Now the same formula for a model you trained: chapter 10's character GPT. `load_char_gpt()` loads your own
+# run's checkpoint if you trained one (`checkpoints/char_gpt.pt`), else the model the course ships. Either way
+# its `.meta` is the run's record: its settings (windows per batch, characters per window), the steps it took,
+# and the seconds the training took, measured as it ran. A step reads `batch_size` windows of `context`
+# characters, each a token:
 
 # %%
-tour = load_tour_model()
-tour_params = tour.model.num_params()
-tour_tokens = tour.meta["tokens_seen"]
-tour_flops = training_flops(tour_params, tour_tokens)
-tour_rate = tour_flops / tour.meta["training_seconds"]
-print(
-    f"tour model: 6 x {tour_params:,} x {tour_tokens:,} = {tour_flops:.3g} operations in "
-    f"{tour.meta['training_seconds']:.0f} s, so {tour_rate / 1e9:.1f} GFLOP/s sustained on one CPU thread"
-)
-print(f"GPT-3 took {gpt3_flops / tour_flops:.2g} times as many operations")
-print(f"at that rate GPT-3 would take {flops.gpu_years(gpt3_flops, tour_rate):,.0f} years on that CPU thread")
-assert 1e9 < tour_rate < 1e11
+char_run = load_char_gpt()
+record = char_run.meta  # the run's record
+print("your own chapter 10 run" if record.get("source") == "training checkpoint" else "the course's chapter 10 run")
+batch, context = record["settings"]["batch_size"], record["settings"]["context"]
+run_params = char_run.model.num_params()
+run_tokens = record["steps"] * batch * context
+run_flops = training_flops(run_params, run_tokens)
+run_rate = run_flops / record["training_seconds"]
+on_cpu = (record.get("device") or "cpu") == "cpu"  # a record older than the key: the trainer's default, a CPU
+threads = record.get("cpu_threads")
+where = (f"{threads} CPU thread(s)" if threads else "a CPU") if on_cpu else record.get("device_name") or "a GPU"
+shape_10 = char_run.model.config
+print(f"{shape_10.n_layer} blocks, vectors {shape_10.d_model} wide, {run_params:,} weights (GPT-3: 96, 12,288, 175e9)")
+print(f"{record['steps']:,} steps x {batch} windows x {context} characters = {run_tokens:,} tokens")
+print(f"6 x {run_params:,} weights x {run_tokens:,} tokens = {run_flops:.3g} operations")
+print(f"in {record['training_seconds']:,.1f} s on {where}: {run_rate / 1e9:.1f} GFLOP/s sustained")
+print(f"GPT-3 took {gpt3_flops / run_flops:.2g} times as many operations")
+print(f"at that rate GPT-3 would take {flops.gpu_years(gpt3_flops, run_rate):,.0f} years")
+assert run_tokens == record["tokens_seen"] and run_flops == 6 * run_params * run_tokens and 1e8 < run_rate < 1e15
 
 # %%
 nanogpt_tokens = 600_000 * 491_520  # nanoGPT's GPT-2 reproduction: 600,000 steps of 491,520 tokens (11.3)
 runs = {
-    "tour model (ch 00)": tour_flops,
+    "chapter 10 run": run_flops,
     "GPT-2 small as nanoGPT trains it": training_flops(124e6, nanogpt_tokens),
     "GPT-3": gpt3_flops,
 }
@@ -140,37 +151,45 @@ axes.barh(list(runs), list(runs.values()), color=COLORS[: len(runs)])
 axes.set_xscale("log")
 for row, value in enumerate(runs.values()):
     axes.text(value, row, f" {value:.1e}", va="center", fontsize=9)
+axes.set_xlim(1e9, 1e25)  # a log axis has no zero: the bars start at a billion operations
 axes.invert_yaxis()
 plt.show()
-gpt2_ratio, gpt3_ratio = (runs[name] / tour_flops for name in list(runs)[1:])
-print(f"GPT-2 small: {gpt2_ratio:.1e} times the tour model; GPT-3: {gpt3_ratio:.1e} times")
-assert 1e5 < gpt2_ratio < 1e7 < 1e9 < gpt3_ratio < 1e11
+gpt2_ratio, gpt3_ratio = (runs[name] / run_flops for name in list(runs)[1:])
+print(f"GPT-2 small: {gpt2_ratio:.1e} times your chapter 10 run; GPT-3: {gpt3_ratio:.1e} times")
+assert 1 < gpt2_ratio < gpt3_ratio and 1400 < gpt3_ratio / gpt2_ratio < 1500
 
 # %% [markdown]
-# GPT-2 small as nanoGPT reproduces it (295 billion tokens, 11.3) took several million times the tour model's
-# compute, and GPT-3 ten billion times. (OpenAI never said how many tokens GPT-2 itself read.)
+# The line above says how many times your run's compute GPT-2 small took as nanoGPT reproduces it (295 billion
+# tokens, 11.3); GPT-3 took about 1,400 times more again. (OpenAI never said how many tokens GPT-2 itself
+# read.)
 #
 # ## 11.2 Memory: 16 bytes per weight, plus activations
 #
 # Training must hold, for every weight: the weight itself, its gradient, and AdamW's two running averages (its
 # first and second moments, chapter 10). In float32 that is 4 x 4 = 16 bytes. Mixed precision keeps the weight
-# and gradient in 16 bits (2 bytes each) but adds a float32 *master copy* of the weight, because updates of
-# 1e-8 of a weight vanish in bfloat16's 8-bit mantissa: 2 + 2 + 4 + 4 + 4, 16 bytes again. (torch's
-# `autocast`, used below, keeps the weights in float32 and casts them for each product: the same 16 bytes.)
+# and gradient in 16 bits (2 bytes each) but adds a float32 *master copy* of the weight, because bfloat16 keeps
+# only 8 significant bits: an update of a thousandth of a weight, added in bfloat16, vanishes (the cell below
+# shows it). 2 + 2 + 4 + 4 + 4, 16 bytes again. (torch's `autocast`, used below, keeps the weights in float32
+# and casts them for each product: the same 16 bytes.)
 
 # %%
 parts32, parts16 = flops.bytes_per_parameter("float32"), flops.bytes_per_parameter("bfloat16")
 axes = new_axes("What training keeps per weight (AdamW)", "", "bytes per weight")
+part_names = list(dict.fromkeys([*parts32, *parts16]))  # one colour per part, the same in both columns
 for column, parts in enumerate((parts32, parts16)):
     bottom = 0
-    for index, (part, size) in enumerate(parts.items()):
-        axes.bar(column, size, bottom=bottom, color=COLORS[index % len(COLORS)], edgecolor="white")
+    for part, size in parts.items():
+        color = COLORS[part_names.index(part) % len(COLORS)]
+        axes.bar(column, size, bottom=bottom, color=color, edgecolor="white")
         axes.text(column, bottom + size / 2, f"{part.replace('_', ' ')}: {size}", ha="center", va="center", fontsize=8)
         bottom += size
 axes.set_xticks([0, 1], ["float32", "mixed precision (bf16)"])
 plt.show()
 print(f"GPT-3: {GPT3_PARAMS * 16 / 1e12:.1f} TB for weights, gradients and AdamW, before any activation")
-assert sum(parts32.values()) == sum(parts16.values()) == 16
+tiny_update = torch.tensor(1.0, dtype=torch.bfloat16) + 1e-3  # bfloat16 keeps 8 significant bits: steps of 1/128
+print(f"1 + 0.001 in bfloat16: {tiny_update.item()} (in float32: {torch.tensor(1.0) + 1e-3:.4f})")
+assert sum(parts32.values()) == sum(parts16.values()) == 16 and round(GPT3_PARAMS * 16 / 1e12, 1) == 2.8
+assert tiny_update.item() == 1.0
 
 # %% [markdown]
 # 2.8 terabytes for GPT-3: no GPU holds that (an H200 has 141 GB), so its training split the weights themselves
@@ -262,7 +281,8 @@ assert flops.peak_flops("Tesla T4", "bfloat16") is None and flops.peak_flops("NV
 # A CPU's peak is not in a datasheet table; it is estimated from its cores, clock and vector width, with those
 # assumptions printed. **Model FLOPs utilisation** (MFU, from Google's PaLM paper) is the share of the peak a
 # training run achieves: tokens trained per second times FLOPs per token, over the peak *in the precision the
-# run uses*. Good large runs reach 40 to 60%; small models on one GPU, much less.
+# run uses*. The PaLM paper reports 46% for PaLM's training and 21% for GPT-3's; small models on one GPU reach
+# much less.
 
 # %% [exercise ch11.mfu]
 # Write `mfu(tokens_per_second, flops_per_token, peaks, precision)`: `peaks` maps a precision to one device's
@@ -282,6 +302,42 @@ wrong = mfu(tokens_per_gpu_second, gpt2_per_token, flops.PEAK_FLOPS["A100"], "fl
 print(f"{tokens_per_gpu_second:,.0f} tokens/s per GPU x {gpt2_per_token:.3g} operations per token")
 print(f"MFU on an A100 in bf16: {a100_mfu:.1%}; against the float32 peak it would read {wrong:.0%}, impossible")
 assert 0.25 < a100_mfu < 0.35 and wrong > 1
+
+# %% [markdown]
+# And your chapter 10 run (11.1)? The trainer computes in float32 (no autocast, no TF32), so its peak is the
+# float32 one: on a CPU the estimate above for the threads the run used (on a GPU, the table's row for the
+# device it recorded; a device the table does not know gives "unknown"). Its tokens per second come from its
+# record, the time it measured:
+
+# %%
+run_per_token = flops.flops_per_token(
+    char_run.model.num_params(include_position=False), shape_10.n_layer, shape_10.context, shape_10.d_model
+)
+run_tokens_per_second = run_tokens / record["training_seconds"]
+if on_cpu:  # None where the record does not say how many threads
+    peak_per_process = flops.cpu_peak_flops(cores=threads).flops if threads else None
+else:  # None where the record does not say which GPU, or the table does not know it
+    peak_per_process = flops.peak_flops(record.get("device_name") or "unknown", "float32")
+processes = record.get("processes") or 1  # under torchrun, every process has its own threads or GPU
+run_peak = None if peak_per_process is None else processes * peak_per_process
+achieved = run_tokens_per_second * run_per_token
+print(f"{run_tokens_per_second:,.0f} tokens/s x {run_per_token:.3g} operations per token = {achieved:.3g} FLOP/s")
+if run_peak is None:
+    print("the record does not say on what it trained, or the peak table does not know it: its MFU is unknown")
+else:
+    run_mfu = mfu(run_tokens_per_second, run_per_token, {"float32": run_peak}, "float32")
+    print(f"against a float32 peak of {run_peak:.3g} FLOP/s: MFU {run_mfu:.1%}")
+    assert 0 < run_mfu < 1 and (run_mfu < a100_mfu / 2 or not on_cpu)
+if record.get("load_average"):
+    print(f"load average of the machine it trained on, at the end: {record['load_average']}")
+
+# %% [markdown]
+# On a CPU, far below nanoGPT's 30%, for three reasons. A peak assumes every vector unit busy at every cycle, and
+# matrices this narrow cannot keep them so; at this size the many small operations of a step (and Python's
+# work between them) take as long as the products; and the seconds are wall-clock time, so on a machine busy
+# with other work (a load average above its number of cores) they include the time the run waited for its
+# turn. The CPU's peak is estimated from the CPU this notebook runs on: if the run trained on another machine
+# (the course's model was trained on the course's own), read its MFU as an order of magnitude.
 
 # %% [markdown]
 # ## 11.4 The same GPT, fast
@@ -306,20 +362,22 @@ assert 0.25 < a100_mfu < 0.35 and wrong > 1
 #   work (Windows without a compiler, Apple GPUs) and says why. This notebook never compiles on a CPU.
 #
 # Each switch on its own, then all together, measured here on the device `pick_device` chose, training a GPT
-# on Shakespeare's characters: chapter 10's shape (6 layers, width 384, context 256) on a GPU, a smaller one on
-# a CPU so that the table takes seconds, not minutes.
+# on Shakespeare's characters: nanoGPT's Shakespeare shape (6 layers, width 384, context 256) on an NVIDIA GPU,
+# chapter 10's default shape elsewhere, so that the table takes seconds, not minutes.
 
 # %%
 train_text, _ = shakespeare_split()
 vocab = char_vocab(train_text)
 train_ids = torch.tensor(encode(train_text[: scaled(full=2_000_000, fast=50_000)], vocab))
-on_gpu = device.type == "cuda"  # chapter 10's shape on a GPU; a quarter of its width on a CPU, to finish in time
+# nanoGPT's Shakespeare shape on an NVIDIA GPU; chapter 10's default shape elsewhere, to finish in time
+ch10 = DEFAULT_SETTINGS
+full = (256, 6, 6, 384) if device.type == "cuda" else (ch10.context, ch10.n_layer, ch10.n_head, ch10.d_model)
 shape = GPTConfig(
     vocab_size=len(vocab),
-    context=scaled(full=256 if on_gpu else 128, fast=64),
-    n_layer=scaled(full=6 if on_gpu else 4, fast=2),
-    n_head=scaled(full=6 if on_gpu else 4, fast=2),
-    d_model=scaled(full=384 if on_gpu else 128, fast=64),
+    context=scaled(full=full[0], fast=64),
+    n_layer=scaled(full=full[1], fast=2),
+    n_head=scaled(full=full[2], fast=2),
+    d_model=scaled(full=full[3], fast=64),
 )
 rows = speed.one_at_a_time(device)
 measured = [
@@ -387,8 +445,8 @@ assert allowed.tolist() == [[True, True, True, True, False], [True, True, True, 
 # it at once:
 
 # %%
-model = tour.model
-ids = torch.tensor([tour.vocab.encode("JULIET.\nO Romeo, Romeo, wherefore art thou")])
+model = char_run.model  # chapter 10's character GPT, from 11.1
+ids = torch.tensor([char_run.encode("JULIET.\nO Romeo, Romeo, wherefore art thou")])[:, : model.config.context]
 cache = KVCache(model)
 with torch.no_grad():
     pieces = [model(ids[:, :5], kv_cache=cache), model(ids[:, 5:9], kv_cache=cache), model(ids[:, 9:], kv_cache=cache)]
@@ -418,35 +476,67 @@ for name, run in (
     timings[name] = (time.perf_counter() - start, tokens)
 (plain_s, plain_tokens), (cached_s, cached_tokens) = timings.values()
 print(f"{new_tokens} new tokens: {plain_s:.2f} s without the cache, {cached_s:.2f} s with it")
-print(repr(tour.vocab.decode(cached_tokens[0].tolist())))
+print(repr(char_run.decode(cached_tokens[0])))
 assert torch.equal(plain_tokens, cached_tokens)
 
 # %% [markdown]
-# Same tokens. With a short text (fast mode generates 20) the two take about as long, or the cache a little
-# longer: each step's fixed costs outweigh the work saved. The time per token without the cache grows with the
-# length of the text (every step reads all of it); with the cache it stays nearly flat, until the text outgrows
-# the model's context: then the window
-# slides, every token's position changes at every step, no cached key stays valid, and each step reads the
-# whole window again, as `generate` does (which is what keeps the tokens identical).
-# `benchmarks/kv_cache.py` times 500 new greedy tokens both ways, from an 8-token prompt. On the course's 2-core
-# test machine, with one thread and the machine busy with other jobs (load average 6 to 9), so that the times
-# are slow and only their ratios are worth reading, it printed:
+# Same tokens. With a short text (fast mode generates 20) there is little to save, and the two times differ by
+# less than a busy machine makes them vary: each step's fixed costs weigh as much as the work saved. (The full
+# run generates 100 tokens.) Without the cache every step reads the whole text,
+# so its work grows with the length of the text; with the cache a step reads one new position, until the text
+# outgrows the model's context: then the window slides, every token's position changes at every step, no
+# cached key stays valid, and each step reads the whole window again, as `generate` does (which is what keeps
+# the tokens identical). The positions each step reads, for 500 new tokens after an 8-token prompt, with
+# chapter 10's context and with GPT-2's:
+
+# %%
+prompt_length, steps = 8, np.arange(500)
+figure, panels = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True)
+for axes, context_size in zip(panels, (model.config.context, 1024), strict=True):
+    length = prompt_length + steps  # the text's length as each step starts
+    plain_reads = np.minimum(length, context_size)
+    cached_reads = np.where(length > context_size, context_size, np.where(steps == 0, prompt_length, 1))
+    axes.plot(steps, plain_reads, color=COLORS[0], label="without the cache")
+    axes.plot(steps, cached_reads, color=COLORS[1], label="with the cache")
+    axes.set_title(f"context {context_size}: in all, {plain_reads.sum() / cached_reads.sum():.1f} times fewer")
+    axes.set_xlabel("generation step")
+    axes.set_yscale("log")
+panels[0].set_ylabel("positions read by the step (log scale)")
+panels[0].legend()
+plt.show()
+assert cached_reads.sum() == prompt_length + 499 and plain_reads.sum() == sum(range(8, 508))
+
+# %% [markdown]
+# Reading fewer positions is not the whole time, though: a step that reads one position still multiplies it by
+# every weight of the model, and has the fixed costs of a step.
+#
+# `benchmarks/kv_cache.py` times 500 new greedy tokens both ways, from an 8-token prompt, after a few untimed
+# tokens each way. On the course's 2-core test machine, with one thread and the machine busy with other jobs
+# (load average 4 to 5), so that the times are slow and only their ratios are worth reading, it printed (for
+# chapter 10's model, the middle of three runs, which gave 1.1x to 1.4x):
 #
 # | model | weights | context | without the cache | with the cache | same tokens | speed-up |
 # |---|---:|---:|---:|---:|---|---:|
-# | the tour model of chapter 00 | 2,320,128 | 128 | 25.5 s | 15.1 s | yes | 1.7x |
-# | GPT-2 small's shape, random weights | 124,439,808 | 1,024 | 2,125 s | 186 s | yes | 11.4x |
+# | chapter 10's model, as the course ships it | 814,720 | 128 | 3.1 s | 2.5 s | yes | 1.2x |
+# | GPT-2 small's shape, random weights | 124,439,808 | 1,024 | 1,114 s | 97 s | yes | 11.4x |
 #
-# The tour model's context of 128 tokens is soon full, so most of its 500 steps read the whole window either
-# way; GPT-2's context holds the whole text, and every step after the prompt is cached.
+# Chapter 10's context of 128 characters is soon full, so most of its 500 steps read the whole window either
+# way (the left picture above); GPT-2's context holds the whole text, and every step after the prompt is cached.
 #
 # The larger the model and the longer the text, the more the cache saves. Its price is memory: two tensors of
-# (B, H, T, d) per layer, for GPT-3 at 2,048 tokens 2 x 96 x 2048 x 12,288 x 2 bytes, about 9.7 GB per
-# sequence in 16 bits.
-#
+# (B, H, T, d) per layer, keys and values, for every position kept:
+
+# %%
+gpt3_cache = 2 * 96 * 2048 * 12_288 * 2  # keys and values x layers x positions x (heads x d) x 2 bytes (16 bits)
+own_cache = 2 * model.config.n_layer * model.config.context * model.config.d_model * 4  # float32 on a CPU
+print(f"GPT-3, one sequence of 2,048 tokens in 16 bits: {gpt3_cache / 1e9:.1f} GB")
+print(f"chapter 10's model, a full context of {model.config.context} in float32: {own_cache / 1e6:.2f} MB")
+assert round(gpt3_cache / 1e9, 1) == 9.7
+
+# %% [markdown]
 # ## 11.6 Several processes, one model: data-parallel training
 #
-# A batch of 512 windows does not need one GPU. **Data parallelism** gives each of several GPUs (or processes) a
+# A batch of 512 windows need not run on one GPU. **Data parallelism** gives each of several GPUs (or processes) a
 # full copy of the model and its own slice of the batch: each computes its gradients, then all of them average
 # their gradients (an *all-reduce*), so that every copy takes the same step and the copies stay equal. With the
 # same seed and the same global batch, the result equals one process on the whole batch.
@@ -642,7 +732,7 @@ if gpt2_path is not None:
 # ## 11.8 For instructors
 #
 # - **What fits where.** 11.2's table: GPT-2 small trains with a batch of 8 x 1,024 tokens on a 16 GB T4;
-#   chapter 10's character model (about 10 M weights, context 256) fits on any GPU and on a laptop.
+#   chapter 10's character model (11.1 printed its size) fits on any GPU and on a laptop.
 # - **Time per chapter on a hub GPU.** Chapters 00 to 09 are small and run as fast on a CPU. Chapter 10's full
 #   training and this chapter's speed table are where a GPU helps; run `benchmarks/gpu.py` once on your hub's
 #   GPU to see its figures (it prints each as it comes and finishes within 6 minutes).

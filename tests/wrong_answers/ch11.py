@@ -39,6 +39,18 @@ def flops_as_text(n_params, n_tokens):
     return f"{6 * n_params * n_tokens:.3g}"
 
 
+def flops_per_token_only(n_params, n_tokens):
+    return 6 * n_params  # the operations for one token: D forgotten
+
+
+def flops_in_teraflops(n_params, n_tokens):
+    return 6 * n_params * n_tokens / 1e12  # "in TFLOPs", as a table would print it
+
+
+def flops_in_gigaflops(n_params, n_tokens):
+    return 6 * n_params * n_tokens / 1e9
+
+
 # ch11.mfu
 
 
@@ -73,6 +85,22 @@ def mfu_get_with_default(tokens_per_second, flops_per_token, peaks, precision):
 
 def mfu_attribute(tokens_per_second, flops_per_token, peaks, precision):
     return tokens_per_second * flops_per_token / peaks.precision  # a dict has no attributes: a crash
+
+
+def mfu_a100_table(tokens_per_second, flops_per_token, peaks, precision):
+    from course_utils import flops
+
+    return tokens_per_second * flops_per_token / flops.PEAK_FLOPS["A100"][precision]  # not the device passed in
+
+
+def mfu_capped(tokens_per_second, flops_per_token, peaks, precision):
+    return min(1.0, tokens_per_second * flops_per_token / peaks[precision])  # "an MFU cannot exceed 1"
+
+
+def mfu_value_error(tokens_per_second, flops_per_token, peaks, precision):
+    if precision not in peaks:
+        raise ValueError(f"no peak for {precision}")  # the docstring promises KeyError
+    return tokens_per_second * flops_per_token / peaks[precision]
 
 
 # ch11.kv_cache_attention: each differs from the right answer in one step
@@ -145,16 +173,76 @@ def kv_returns_output_only(q, k, v, past_k=None, past_v=None):
     return out
 
 
+def kv_offset_one_short(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    allowed = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=t_cache - 1)  # not itself
+    return _attend(q, k, v, allowed), k, v  # a first query with nothing cached sees no key: nan
+
+
+def kv_offset_one_long(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    allowed = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=t_cache + 1)  # one ahead
+    return _attend(q, k, v, allowed), k, v
+
+
+def kv_mask_inverted(q, k, v, past_k=None, past_v=None):
+    from course_utils.attention import attention_scores, attention_weights
+
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    blocked = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).triu(diagonal=t_cache + 1)  # True = hidden
+    return attention_weights(attention_scores(q, k), blocked) @ v, k, v
+
+
+def kv_mask_inverted_own_softmax(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    blocked = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).triu(diagonal=t_cache + 1)
+    return _attend(q, k, v, blocked), k, v  # the last query's row is all -inf: nan
+
+
+def kv_values_from_keys(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_k, v], dim=-2)  # copied the line above
+    t_cache = k.shape[-2] - q.shape[-2]
+    allowed = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=t_cache)
+    return _attend(q, k, v, allowed), k, v
+
+
+def kv_softmax_over_queries(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    allowed = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=t_cache)
+    scores = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(~allowed, float("-inf"))
+    return torch.softmax(scores, dim=-2).nan_to_num(0.0) @ v, k, v
+
+
+def kv_returned_in_another_order(q, k, v, past_k=None, past_v=None):
+    if past_k is not None:
+        k, v = torch.cat([past_k, k], dim=-2), torch.cat([past_v, v], dim=-2)
+    t_cache = k.shape[-2] - q.shape[-2]
+    allowed = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril(diagonal=t_cache)
+    return k, v, _attend(q, k, v, allowed)
+
+
 # ch11.load_gpt2_state
 
 _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
+_MASKS = (".attn.bias", ".attn.masked_bias")  # each answer below makes one mistake; skipping the masks is not it
 
 
 def load_no_c_proj_transpose(gpt2_state):
     state = {}
     for name, tensor in gpt2_state.items():
         name = name.removeprefix("transformer.")
-        if name.endswith(".attn.bias"):
+        if name.endswith(_MASKS):
             continue
         if name.endswith(("attn.c_attn.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")):
             tensor = tensor.t()  # attn.c_proj.weight forgotten: square, so it fits
@@ -164,7 +252,7 @@ def load_no_c_proj_transpose(gpt2_state):
 
 
 def load_no_transposes(gpt2_state):
-    state = {n.removeprefix("transformer."): t for n, t in gpt2_state.items() if not n.endswith(".attn.bias")}
+    state = {n.removeprefix("transformer."): t for n, t in gpt2_state.items() if not n.endswith(_MASKS)}
     state["lm_head.weight"] = state["wte.weight"]
     return state
 
@@ -173,7 +261,7 @@ def load_every_matrix_transposed(gpt2_state):
     state = {}
     for name, tensor in gpt2_state.items():
         name = name.removeprefix("transformer.")
-        if not name.endswith(".attn.bias"):
+        if not name.endswith(_MASKS):
             state[name] = tensor.t() if tensor.ndim == 2 else tensor  # wte and wpe too
     state["lm_head.weight"] = state["wte.weight"]
     return state
@@ -182,7 +270,7 @@ def load_every_matrix_transposed(gpt2_state):
 def load_prefix_kept(gpt2_state):
     state = {}
     for name, tensor in gpt2_state.items():
-        if not name.endswith(".attn.bias"):
+        if not name.endswith(_MASKS):
             state[name] = tensor.t() if name.endswith(_CONV1D) else tensor
     state["lm_head.weight"] = gpt2_state.get("transformer.wte.weight", gpt2_state.get("wte.weight"))
     return state
@@ -201,7 +289,7 @@ def load_untied(gpt2_state):
     state = {}
     for name, tensor in gpt2_state.items():
         name = name.removeprefix("transformer.")
-        if not name.endswith(".attn.bias"):
+        if not name.endswith(_MASKS):
             state[name] = tensor.t() if name.endswith(_CONV1D) else tensor
     return state  # no lm_head.weight
 
@@ -210,7 +298,7 @@ def load_transposed_in_place(gpt2_state):
     state = {}
     for name, tensor in gpt2_state.items():
         name = name.removeprefix("transformer.")
-        if name.endswith(".attn.bias"):
+        if name.endswith(_MASKS):
             continue
         if name.endswith(_CONV1D):
             tensor.data = tensor.data.t().contiguous()  # changes the caller's file state
@@ -228,6 +316,41 @@ def load_replace_prefix_everywhere(gpt2_state):
     return state
 
 
+def load_skips_every_bias(gpt2_state):
+    state = {}
+    for name, tensor in gpt2_state.items():
+        name = name.removeprefix("transformer.")
+        if name.endswith("bias"):  # meant for the mask buffers: drops every layer's biases too
+            continue
+        state[name] = tensor.t() if name.endswith(_CONV1D) else tensor
+    state["lm_head.weight"] = state["wte.weight"]
+    return state
+
+
+def load_skips_attn_bias_only(gpt2_state):
+    state = {}
+    for name, tensor in gpt2_state.items():
+        name = name.removeprefix("transformer.")
+        if name.endswith(".attn.bias"):  # .attn.masked_bias kept
+            continue
+        state[name] = tensor.t() if name.endswith(_CONV1D) else tensor
+    state["lm_head.weight"] = state["wte.weight"]
+    return state
+
+
+def load_reshaped_not_transposed(gpt2_state):
+    state = {}
+    for name, tensor in gpt2_state.items():
+        name = name.removeprefix("transformer.")
+        if name.endswith((".attn.bias", ".attn.masked_bias")):
+            continue
+        if name.endswith(_CONV1D):
+            tensor = tensor.reshape(tensor.shape[1], tensor.shape[0])  # the right shape, the numbers in file order
+        state[name] = tensor
+    state["lm_head.weight"] = state["wte.weight"]
+    return state
+
+
 WRONG_ANSWERS = {
     "ch11.training_flops": [
         (flops_forward_only, "forget the backward pass"),
@@ -238,6 +361,9 @@ WRONG_ANSWERS = {
         (flops_with_recomputation, "recomputation"),
         (flops_six_n_plus_d, "expected 3.15e+23"),
         (flops_as_text, "expected"),
+        (flops_per_token_only, "number of tokens too"),
+        (flops_in_teraflops, "tera-operations"),
+        (flops_in_gigaflops, "giga-operations"),
     ],
     "ch11.mfu": [
         (mfu_float32_peak, "float32 peak whatever the precision"),
@@ -248,6 +374,9 @@ WRONG_ANSWERS = {
         (mfu_without_tokens, "how many tokens a second"),
         (mfu_get_with_default, "promises KeyError"),
         (mfu_attribute, "AttributeError"),
+        (mfu_a100_table, "the A100's peaks"),
+        (mfu_capped, "capped the answer at 1"),
+        (mfu_value_error, "promises KeyError"),
     ],
     "ch11.kv_cache_attention": [
         (kv_mask_not_offset, "not offset"),
@@ -259,6 +388,13 @@ WRONG_ANSWERS = {
         (kv_heads_axis, "time axis"),
         (kv_none_not_handled, "past_k is not None"),
         (kv_returns_output_only, "expected a tuple (out, keys, values)"),
+        (kv_offset_one_short, "one too small"),
+        (kv_offset_one_long, "one too large"),
+        (kv_mask_inverted, "True must mark the keys a query may see"),
+        (kv_mask_inverted_own_softmax, "has nan in it"),
+        (kv_values_from_keys, "appended to the cached *keys*"),
+        (kv_softmax_over_queries, "over the queries"),
+        (kv_returned_in_another_order, "in that order"),
     ],
     "ch11.load_gpt2_state": [
         (load_no_c_proj_transpose, "attn.c_proj.weight is not transposed"),
@@ -269,5 +405,8 @@ WRONG_ANSWERS = {
         (load_untied, "lm_head.weight is missing"),
         (load_transposed_in_place, "in place"),
         (load_replace_prefix_everywhere, "names the model does not know"),
+        (load_skips_every_bias, "skip every name ending in 'bias'"),
+        (load_skips_attn_bias_only, "masked_bias"),
+        (load_reshaped_not_transposed, "reshape and view keep the order"),
     ],
 }
