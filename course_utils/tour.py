@@ -8,7 +8,6 @@ which shrinks the embedding (and the file) by more than half.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import math
@@ -22,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from course_utils import validate
-from course_utils.data import GPT2_VOCAB_SIZE, DataError, data_path, gpt2_tokenizer
+from course_utils.data import GPT2_VOCAB_SIZE, DataError, gpt2_tokenizer, verified_bytes
 from course_utils.display import visible_token
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.plotting import COLORS, new_axes, use_course_style
@@ -162,24 +161,9 @@ def tour_model_from_bytes(content: bytes) -> TourModel:
     return TourModel(model=model, vocab=vocab, meta=meta)
 
 
-def _load_verified() -> bytes:
-    """The bytes of ``data/tour_model.pt``, with a clear error if its sha256 is not the recorded one."""
-    path = data_path(TOUR_MODEL_FILE)
-    content = path.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != TOUR_MODEL_SHA256:
-        raise DataError(
-            f"The tour's model {path} is corrupt or from another training run: its sha256 is "
-            f"{digest}, expected {TOUR_MODEL_SHA256}. Restore it with `git checkout -- data/{TOUR_MODEL_FILE}`, "
-            f"or retrain it with `python tools/train_tour_model.py` and update TOUR_MODEL_SHA256 in "
-            f"course_utils/tour.py."
-        )
-    return content
-
-
 def load_tour_model() -> TourModel:
     """Load the committed tour model, after checking the file's sha256. Nothing is trained."""
-    return tour_model_from_bytes(_load_verified())
+    return tour_model_from_bytes(verified_bytes(TOUR_MODEL_FILE, TOUR_MODEL_SHA256, "python tools/train_tour_model.py"))
 
 
 # --------------------------------------------------------------------------------------------------------------

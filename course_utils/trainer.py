@@ -43,7 +43,7 @@ import torch
 from tqdm.auto import tqdm
 
 from course_utils import distributed, validate
-from course_utils.data import DataError, data_path, shakespeare_split, shakespeare_text
+from course_utils.data import DataError, data_path, shakespeare_split, shakespeare_text, verified_bytes
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.text import char_vocab, encode_array, random_windows
 from course_utils.training import (
@@ -658,16 +658,8 @@ def load_char_gpt(path: str | Path | None = None) -> CharGPT:
 
 def load_committed_char_gpt() -> CharGPT:
     """The character GPT the course ships in ``data/char_gpt.pt``, after checking the file's sha256."""
-    path = data_path(CHAR_GPT_FILE, rebuild=EXPORT_COMMAND)
-    content = path.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != CHAR_GPT_SHA256:
-        raise DataError(
-            f"The course's character GPT {path} is corrupt or from another training run: its sha256 is {digest}, "
-            f"expected {CHAR_GPT_SHA256}. Restore it with `git checkout -- data/{CHAR_GPT_FILE}`, or retrain it "
-            f"with `{EXPORT_COMMAND}` and update CHAR_GPT_SHA256 in course_utils/trainer.py."
-        )
-    return char_gpt_from_bytes(content, str(path))
+    content = verified_bytes(CHAR_GPT_FILE, CHAR_GPT_SHA256, rebuild=EXPORT_COMMAND)
+    return char_gpt_from_bytes(content, str(data_path(CHAR_GPT_FILE)))
 
 
 EXPORT_COMMAND = "python -m course_utils.trainer --out /tmp/char_gpt_run.pt --export data/char_gpt.pt"

@@ -204,6 +204,14 @@ def adamw_for_gpt(
     Weight decay pulls every weight a little towards 0 at each step; for a matrix that keeps it from relying on
     a few huge weights, but a layer norm's scale pulled to 0 would switch its layer off. nanoGPT does the same.
     """
+    lr, weight_decay, betas = _optimizer_settings(model, lr, weight_decay, betas)
+    return _adamw_decaying_matrices(list(model.parameters()), lr, weight_decay, betas)  # a tied weight once
+
+
+def _optimizer_settings(
+    model: torch.nn.Module, lr: float, weight_decay: float, betas: tuple[float, float]
+) -> tuple[float, float, tuple[float, float]]:
+    """The checked ``lr``, ``weight_decay`` and ``betas`` of an optimiser for ``model``."""
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {validate.describe(model)}.")
     lr = validate.real_number(lr, "lr", above=0.0, hint="1e-3 is a good start for a small GPT.")
@@ -211,7 +219,13 @@ def adamw_for_gpt(
     if not isinstance(betas, tuple | list) or len(betas) != 2:
         raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.99), got {validate.describe(betas)}.")
     betas = tuple(validate.real_number(b, "betas", minimum=0.0, below=1.0) for b in betas)
-    parameters = list(model.parameters())  # a tied weight once
+    return lr, weight_decay, betas
+
+
+def _adamw_decaying_matrices(
+    parameters: list[torch.nn.Parameter], lr: float, weight_decay: float, betas: tuple[float, float]
+) -> torch.optim.AdamW:
+    """AdamW over ``parameters``, with weight decay on the 2-D ones only."""
     decay = [p for p in parameters if p.requires_grad and p.ndim >= 2]
     no_decay = [p for p in parameters if p.requires_grad and p.ndim < 2]
     return torch.optim.AdamW(
@@ -302,13 +316,7 @@ def muon_for_gpt(
     step (``adjust_lr_fn="match_rms_adamw"``), so the same learning rate suits both. Muon is for matrices inside
     the network; embeddings and the output layer stay with AdamW, as its authors advise.
     """
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {validate.describe(model)}.")
-    lr = validate.real_number(lr, "lr", above=0.0, hint="3e-3 is a good start for a small GPT.")
-    weight_decay = validate.real_number(weight_decay, "weight_decay", minimum=0.0)
-    if not isinstance(betas, tuple | list) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair of numbers such as (0.9, 0.99), got {validate.describe(betas)}.")
-    betas = tuple(validate.real_number(b, "betas", minimum=0.0, below=1.0) for b in betas)
+    lr, weight_decay, betas = _optimizer_settings(model, lr, weight_decay, betas)
     embeddings = {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
     matrices = {
         id(m.weight): m.weight
@@ -323,15 +331,7 @@ def muon_for_gpt(
     others = [p for p in model.parameters() if p.requires_grad and id(p) not in matrices]  # a tied weight once
     # Muon's own defaults: momentum 0.95 with Nesterov, five Newton-Schulz iterations
     muon = torch.optim.Muon(list(matrices.values()), lr=lr, weight_decay=weight_decay, adjust_lr_fn="match_rms_adamw")
-    adamw = torch.optim.AdamW(
-        [
-            {"params": [p for p in others if p.ndim >= 2], "weight_decay": weight_decay},
-            {"params": [p for p in others if p.ndim < 2], "weight_decay": 0.0},
-        ],
-        lr=lr,
-        betas=betas,
-    )
-    return MuonWithAdamW(muon, adamw)
+    return MuonWithAdamW(muon, _adamw_decaying_matrices(others, lr, weight_decay, betas))
 
 
 def warmup_cosine_lr(step: int, *, peak_lr: float, min_lr: float, warmup_steps: int, decay_steps: int) -> float:
