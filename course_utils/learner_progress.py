@@ -144,7 +144,9 @@ class Progress:
     def __str__(self) -> str:
         total = sum(len(c.exercises) for c in self.chapters)
         done = sum(c.done for c in self.chapters)
-        lines = [f"Your progress: {done} of {total} exercises done (saved in {progress_file(self.folder)})."]
+        saved = progress_file(self.folder)
+        where = f"saved in {saved}" if saved.is_file() else f"nothing saved yet: checks write {saved}"
+        lines = [f"Your progress: {done} of {total} exercises done ({where})."]
         for chapter in self.chapters:
             width = 20
             filled = round(width * chapter.done / len(chapter.exercises)) if chapter.exercises else 0
@@ -157,7 +159,10 @@ class Progress:
             lines.append("Every exercise is done.")
         else:
             chapter, exercise_id, title = following
-            where = f" in {self._link(chapter)}" if chapter.notebook else ""
+            link = self._link(chapter)
+            # a path that leaves the folder (the course's own notebook) reads better whole in a terminal
+            shown = chapter.notebook if link.startswith("../") else link
+            where = f" in {shown}" if chapter.notebook else ""
             lines.append(f"Next: {exercise_id} ({title}){where}.")
         return "\n".join(lines)
 

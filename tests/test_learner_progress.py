@@ -105,3 +105,15 @@ def test_progress_shows_every_chapter_a_bar_and_the_next_exercise(learner_folder
     assert learner_progress.main([str(learner_folder)]) == 0
     assert "Next: primer.mean" in capsys.readouterr().out
     assert learner_progress.main(["no-such-folder"]) == 1
+
+
+def test_in_a_folder_without_the_notebooks_the_next_one_is_the_course_s_shown_whole(learner_folder: Path):
+    """A learner who runs `progress()` in a folder of their own that holds no copy of the notebooks: the text
+    names the course's notebook by its whole path (not ../../.. from a temporary folder), and says that nothing
+    is saved yet rather than naming a file that does not exist."""
+    text = str(course_utils.progress())
+    assert "(nothing saved yet: checks write " in text and "saved in" not in text
+    course_notebook = learner_progress.COURSE_NOTEBOOKS.resolve() / "primer_python.ipynb"
+    assert text.splitlines()[-1].endswith(f" in {course_notebook}.")
+    get("primer.mean").check(mean)
+    assert f"(saved in {learner_folder / '.course_progress.json'})" in str(course_utils.progress())
