@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import tomllib
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"torch": "pytorch"}  # PyPI name -> conda-forge name, where they differ
@@ -113,9 +115,10 @@ def test_every_make_command_the_readme_gives_is_a_makefile_target():
 
 def test_the_readme_s_colab_cell_clones_and_installs_the_course(tmp_path: Path):
     """The README's first cell for Colab, run on a local clone (about 10 s): the clone holds the data and the
-    notebooks, the kernel's working folder makes `course_utils` importable at once, and `pip install --editable .`
-    installs it. Offline and without touching the course's environment, pip gets `--no-deps --no-build-isolation
-    --prefix` (Colab installs the dependencies from PyPI); the editable install is then read from that prefix."""
+    notebooks, its `%cd` line in a running kernel makes `course_utils` importable at once, and
+    `pip install --editable .` installs it. Offline and without touching the course's environment, pip gets
+    `--no-deps --no-build-isolation --prefix` (Colab installs the dependencies from PyPI); the editable install
+    is then read from that prefix."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     cell = readme.split("<!-- colab-cell", 1)[1].split("```python\n", 1)[1].split("```", 1)[0].splitlines()
     assert [line.split()[0] for line in cell] == ["!git", "%cd", "!pip"]
@@ -127,11 +130,15 @@ def test_the_readme_s_colab_cell_clones_and_installs_the_course(tmp_path: Path):
     command = clone_line[1:].replace(url, ROOT.as_uri()).replace(folder, str(clone)).split()
     subprocess.run(command, check=True, capture_output=True)
     assert (clone / "data").is_dir() and (clone / "notebooks" / "00_tour.ipynb").is_file()
-    probe = "import course_utils, course_utils.data as d; print(course_utils.__file__); print(d.data_dir())"
+    # after the README's own `%cd` line, a kernel that was started elsewhere (Colab's starts in /content) finds the
+    # package in its new working folder (IPython puts that on the path; the editable install needs a new kernel)
+    probe = "import course_utils, course_utils.data as d\nprint(course_utils.__file__)\nprint(d.data_dir())"
+    cd_here = cd_line.replace(folder, str(clone))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{cd_here}\n{probe}")])
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "COURSE_DATA_DIR")}
-    # after `%cd` the kernel finds the package in its working folder (the editable install needs a new kernel)
-    found = subprocess.run([sys.executable, "-c", probe], cwd=clone, env=env, capture_output=True, text=True)
-    assert found.stdout.split() == [str(clone / "course_utils" / "__init__.py"), str(clone / "data")], found.stderr
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute(cwd=str(tmp_path), env=env)
+    printed = "".join(o.get("text", "") for o in notebook.cells[0].outputs if o.output_type == "stream").split()
+    assert printed[-2:] == [str(clone / "course_utils" / "__init__.py"), str(clone / "data")], printed
     prefix = tmp_path / "prefix"
     pip = [sys.executable, "-m", *pip_line[1:].split()[:-2], "--no-deps", "--no-build-isolation"]
     subprocess.run([*pip, "--prefix", str(prefix), "--editable", "."], cwd=clone, check=True, capture_output=True)

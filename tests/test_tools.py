@@ -181,3 +181,24 @@ def test_a_handout_is_a_working_course_whose_own_tests_pass(tmp_path: Path):
     assert "a class handout has no chapter sources" in run.stdout  # the skips say why
     assert "a class handout has no solution notebooks" in run.stdout
     assert " failed" not in run.stdout.splitlines()[-1]
+
+
+def test_a_handout_says_when_it_was_made_from_changes_not_committed(tmp_path: Path, monkeypatch):
+    """The files are copied from the working folder: HANDOUT.md names the commit, and says when the copy holds
+    changes that commit does not have (a small repository of its own stands in for the course)."""
+    course = tmp_path / "course"
+    (course / "notebooks" / "solutions").mkdir(parents=True)
+    (course / "notebooks" / "01_x.ipynb").write_text("{}")
+    (course / "notebooks" / "solutions" / "01_x.ipynb").write_text("{}")
+    git = ["git", "-c", "user.name=A", "-c", "user.email=a@example.org"]
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--message", "one"]):
+        subprocess.run([*git, *command], cwd=course, check=True, capture_output=True)
+    monkeypatch.setattr(handout, "ROOT", course)
+    assert handout.handout(tmp_path / "clean") == 2  # the learner notebook and HANDOUT.md
+    clean = (tmp_path / "clean" / "HANDOUT.md").read_text(encoding="utf-8")
+    assert "of the course. It has" in clean and "not committed" not in clean
+    (course / "notebooks" / "01_x.ipynb").write_text('{"changed": 1}')
+    handout.handout(tmp_path / "dirty")
+    dirty = (tmp_path / "dirty" / "HANDOUT.md").read_text(encoding="utf-8")
+    assert "with changes not committed yet" in dirty
+    assert (tmp_path / "dirty" / "notebooks" / "01_x.ipynb").read_text() == '{"changed": 1}'

@@ -22,10 +22,11 @@ MARKER = "HANDOUT.md"
 
 _MARKER_TEXT = """# A class handout of *GPT from scratch*
 
-This copy of the course was written by `make handout` from commit `{commit}` of the course. It has the learner
-notebooks, `course_utils`, the data and the tests, but not the solution notebooks (`notebooks/solutions/`) nor the
-chapters' sources (`notebooks/src/`). `make lab` and `make test` work as in the course; the tests that need what
-is left out skip themselves here (this file tells them where they are) and are run by the course's own CI.
+This copy of the course was written by `make handout` from commit `{commit}` of the course{dirty}. It has the
+learner notebooks, `course_utils`, the data and the tests, but not the solution notebooks (`notebooks/solutions/`)
+nor the chapters' sources (`notebooks/src/`). `make lab` and `make test` work as in the course; the tests that
+need what is left out skip themselves here (this file tells them where they are) and are run by the course's own
+CI.
 
 The exercise checks compare with reference solutions that live in `course_utils`: a determined student can read
 them there.
@@ -40,6 +41,11 @@ def handout(target: Path) -> int:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.strip()
+    # the files are copied from the working tree: say so when they differ from the commit named
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = ", with changes not committed yet (the files as they were in its working folder)" if changed else ""
     count = 0
     for name in tracked.splitlines():
         if name.startswith(LEFT_OUT) or name == MARKER or not (ROOT / name).is_file():
@@ -48,7 +54,7 @@ def handout(target: Path) -> int:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, destination)
         count += 1
-    (target / MARKER).write_text(_MARKER_TEXT.format(commit=commit), encoding="utf-8")
+    (target / MARKER).write_text(_MARKER_TEXT.format(commit=commit, dirty=dirty), encoding="utf-8")
     return count + 1
 
 
