@@ -27,9 +27,10 @@ which cell raised, timed out or killed the kernel before it, or that the noteboo
 notebook from an older version of the course).
 
 The folder ``--out`` receives ``grades.csv`` (``student,chapter,exercise,outcome,message,seconds``: one row per
-student and exercise of each chapter anyone handed in; ``seconds`` is how long the check ran), ``report.html``
-(one self-contained page: a row per student, a column per exercise, the pass rate of each exercise at the
-bottom) and ``notebooks/<student>/``: each notebook as it ran, with its outputs.
+student and exercise of each chapter anyone handed in; ``seconds`` is how long the check ran), ``report.html`` (one
+self-contained page: a row per student, a column per exercise, a chapter not handed in shown apart, the pass rate of
+each exercise among those who handed its chapter in at the bottom, the messages below) and ``notebooks/<student>/``:
+each notebook as it ran, with its outputs.
 
 A temporary working copy is not a sandbox: a student's code runs with the grader's rights. Run the grader in a
 container or as an unprivileged user (see the README).
@@ -314,6 +315,7 @@ def run_worker(folder: Path) -> None:
                             "stream", name="stderr", text=f"[grader: outputs cut after {OUTPUT_LIMIT_BYTES:,} bytes]\n"
                         )
                         outs.append(note)
+                        result["outputs_cut_at"] = cell_index
                     return None
             return super().output(outs, msg, display_id, cell_index)
 
@@ -325,6 +327,8 @@ def run_worker(folder: Path) -> None:
 
     def on_cell_start(cell: Any, cell_index: int, **_: Any) -> None:
         state["cell"] = cell_index
+        # for the parent, should this worker be killed (by the student's code, or for memory) before it reports
+        (folder / "cell.txt").write_text(str(cell_index))
 
     client = GradingClient(
         notebook,
@@ -454,8 +458,22 @@ def _run_worker_process(folder: Path, limits: Limits) -> dict[str, Any]:
     if result_file.is_file():  # the worker finished, and nbclient shut the kernel down
         return json.loads(result_file.read_text(encoding="utf-8"))
     _kill_kernel(folder)  # a kernel left behind by a worker that died
-    tail = output.decode("utf-8", "replace").strip().splitlines()[-3:]
-    return {"stopped": "grader error", "cell": None, "detail": " ".join(tail)[-300:], "errors": []}
+    try:  # the cell that was running, if any had started
+        cell = int((folder / "cell.txt").read_text())
+    except (OSError, ValueError):
+        cell = None
+    if process.returncode < 0:  # killed by a signal: by the student's code (it can reach its parent), or the system
+        number = -process.returncode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        detail = f"it was killed by {name}: by the notebook's own code, or by the system for lack of memory"
+        return {"stopped": "worker killed", "cell": cell, "detail": detail, "errors": []}
+    # the last lines that say something (jupyter_client's warnings about its transport are noise here)
+    lines = [line for line in output.decode("utf-8", "replace").splitlines() if line.strip() and "WARNING" not in line]
+    detail = " ".join(lines[-3:])[-300:] or f"its process ended with status {process.returncode} and said nothing"
+    return {"stopped": "grader error", "cell": cell, "detail": detail, "errors": []}
 
 
 def _kill_group(pid: int) -> None:
@@ -510,6 +528,12 @@ def _rows(
         )
     if result.get("memory_note"):
         notes.append(f"{submission.student}: {submission.path.name}: {result['memory_note']}.")
+    if result.get("outputs_cut_at") is not None:
+        notes.append(
+            f"{submission.student}: {submission.path.name}: {_describe_cell(notebook, result['outputs_cut_at'])} "
+            f"printed past the grader's limit of {OUTPUT_LIMIT_BYTES:,} bytes of outputs: the rest were cut (the "
+            "notebook ran on)."
+        )
     stopped, stop_cell = result.get("stopped"), result.get("cell")
     limit = f"{result.get('limit_s', 0):.0f} s"
     stop_reason = {
@@ -517,6 +541,7 @@ def _rows(
         "notebook timeout": f"was running when the notebook reached its time limit ({limit})",
         "kernel died": "stopped the kernel (out of memory, or the process exited)",
         "grader error": f"could not be run by the grader ({result.get('detail', '')})",
+        "worker killed": f"stopped the grader's process for this notebook ({result.get('detail', '')})",
     }.get(stopped or "", "")
     if stopped:
         where = _describe_cell(notebook, stop_cell) if stop_cell is not None else "the notebook"
@@ -563,6 +588,8 @@ class Report:
     chapters: dict[str, list[str]]
     notes: list[str]
     seconds: float
+    missing: set[tuple[str, str]] = field(default_factory=set)
+    """(student, chapter) pairs with no notebook handed in: ``not reached`` in the CSV, shown apart in the page."""
 
 
 def grade_class(
@@ -637,7 +664,8 @@ def grade_class(
                     Row(student, chapter, ex, NOT_REACHED, f"no notebook of {chapter} was handed in", None)
                     for ex in ids
                 ]
-    report = Report(rows, found.students, chapters, notes, time.monotonic() - started)
+    missing = {(student, chapter) for student in found.students for chapter in chapters} - handed_in
+    report = Report(rows, found.students, chapters, notes, time.monotonic() - started, missing)
     write_csv(report, out / "grades.csv")
     (out / "report.html").write_text(render_html(report, submissions_dir), encoding="utf-8")
     for note in notes:
@@ -656,6 +684,7 @@ def write_csv(report: Report, path: Path) -> None:
 
 
 SYMBOLS = {PASSED: "✔", FAILED: "✘", UNFINISHED: "○", NOT_REACHED: "!"}
+NOT_HANDED_IN = "not handed in"
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; font-size: 14px; }
@@ -667,78 +696,118 @@ td a { color: inherit; text-decoration: none; display: block; }
 .failed { background: #ffcdd2; color: #b71c1c; }
 .unfinished { background: #eeeeee; color: #616161; }
 .not-reached { background: #ffe0b2; color: #e65100; }
+.not-handed-in { background: #fff; color: #9e9e9e; }
 tr.rates td { font-weight: bold; }
-.legend span { padding: 2px 8px; margin-right: 8px; }
+tr.rates small { font-weight: normal; color: #555; }
+.legend span { padding: 2px 8px; margin-right: 8px; border: 1px solid #ddd; }
 li.message { margin-bottom: 0.6em; white-space: pre-wrap; }
+li.message:target { background: #fff9c4; }
 """
 
 
+def _pass_rates(report: Report) -> dict[str, tuple[int, int]]:
+    """Exercise id -> (students who passed it, students who handed its chapter in): a student who handed in
+    nothing for a chapter does not count against its exercises."""
+    cell = {(r.student, r.exercise): r for r in report.rows}
+    rates = {}
+    for chapter, exercise_ids in report.chapters.items():
+        graded = [s for s in report.students if (s, chapter) not in report.missing]
+        for exercise_id in exercise_ids:
+            outcomes = [cell[(s, exercise_id)].outcome for s in graded if (s, exercise_id) in cell]
+            rates[exercise_id] = (sum(o == PASSED for o in outcomes), len(outcomes))
+    return rates
+
+
 def render_html(report: Report, submissions_dir: Path) -> str:
-    """One self-contained page: a row per student, a column per exercise, pass rates at the bottom."""
+    """One self-contained page: a row per student, a column per exercise, pass rates at the bottom, and the
+    messages below, one entry for the exercises of a student's chapter that share an outcome and a message."""
     esc = html.escape
     ids = [(chapter, ex) for chapter, exercises in report.chapters.items() for ex in exercises]
     cell = {(r.student, r.exercise): r for r in report.rows}
+    legend = [(_css(o), f"{SYMBOLS[o]} {o}") for o in OUTCOMES] + [(_css(NOT_HANDED_IN), f"– {NOT_HANDED_IN}")]
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Grades</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>Grades: {esc(submissions_dir.name)}</h1>",
         f"<p>{len(report.students)} students, {len(ids)} exercises in {len(report.chapters)} chapters; "
-        f"graded in {report.seconds:.0f} s. Hover over a cell for the check's message; click it for the full one."
-        "</p><p class='legend'>"
-        + "".join(f"<span class='{_css(o)}'>{SYMBOLS[o]} {o}</span>" for o in OUTCOMES)
+        f"graded in {report.seconds:.0f} s. Hover over a cell for the check's message; click it for the full one. "
+        f"A chapter a student handed in no notebook for is shown as {NOT_HANDED_IN} (<code>{NOT_REACHED}</code> "
+        "in grades.csv) and does not count in the pass rates.</p><p class='legend'>"
+        + "".join(f"<span class='{css}'>{esc(text)}</span>" for css, text in legend)
         + "</p>",
     ]
     if not report.students:
         parts.append("<p><strong>No notebooks of the course were found.</strong></p>")
-    rates: list[tuple[float, str]] = []
     if ids:
+        # the messages, grouped: a student's exercises of one chapter with the same outcome and message share one
+        groups: dict[tuple[str, str, str, str], list[str]] = {}
+        for student in report.students:
+            for chapter, ex in ids:
+                row = cell.get((student, ex))
+                if row is not None and row.outcome != PASSED:
+                    outcome = NOT_HANDED_IN if (student, chapter) in report.missing else row.outcome
+                    groups.setdefault((student, chapter, outcome, row.message), []).append(ex)
+        anchors = {key: f"m{number}" for number, key in enumerate(groups, start=1)}
+        anchor_of = {(key[0], ex): anchors[key] for key, exercises in groups.items() for ex in exercises}
+
         parts.append("<table><tr><th rowspan='2'>student</th>")
         parts += [
             f"<th colspan='{len(exercises)}'>{esc(chapter_label(chapter))}</th>"
             for chapter, exercises in report.chapters.items()
         ]
         parts.append("<th rowspan='2'>passed</th></tr><tr>")
-        parts += [f"<th class='exercise'>{esc(ex.partition('.')[2])}</th>" for _, ex in ids]
+        parts += [f"<th class='exercise' title='{esc(ex)}'>{esc(ex.partition('.')[2])}</th>" for _, ex in ids]
         parts.append("</tr>")
-        messages = []
         for student in report.students:
             parts.append(f"<tr><td class='student'>{esc(student)}</td>")
             passed = 0
-            for _, ex in ids:
+            for chapter, ex in ids:
                 row = cell.get((student, ex))
                 if row is None:
                     parts.append("<td></td>")
                     continue
                 passed += row.outcome == PASSED
-                anchor = f"m{len(messages)}"
-                messages.append((anchor, row))
-                tip = f"{row.exercise}: {row.outcome}. {row.message}"
-                parts.append(
-                    f"<td class='{_css(row.outcome)}' title='{esc(tip, quote=True)}'>"
-                    f"<a href='#{anchor}'>{SYMBOLS[row.outcome]}</a></td>"
-                )
+                if (student, chapter) in report.missing:
+                    css, symbol, tip = _css(NOT_HANDED_IN), "–", f"{row.exercise}: {row.message}"
+                else:
+                    css, symbol, tip = _css(row.outcome), SYMBOLS[row.outcome], f"{row.exercise}: {row.outcome}."
+                    tip += f" {row.message}" if row.message else ""
+                inner = f"<a href='#{anchor_of[(student, ex)]}'>{symbol}</a>" if (student, ex) in anchor_of else symbol
+                parts.append(f"<td class='{css}' title='{esc(tip, quote=True)}'>{inner}</td>")
             parts.append(f"<td>{passed}/{len(ids)}</td></tr>")
         parts.append("<tr class='rates'><td class='student'>pass rate</td>")
+        rates = _pass_rates(report)
         for _, ex in ids:
-            outcomes = [cell[(s, ex)].outcome for s in report.students if (s, ex) in cell]
-            rate = sum(o == PASSED for o in outcomes) / len(outcomes) if outcomes else 0.0
-            rates.append((rate, ex))
-            shade = f"hsl({int(120 * rate)}, 60%, 80%)"
-            parts.append(f"<td style='background: {shade}' title='{esc(ex)}'>{rate:.0%}</td>")
-        parts.append("<td></td></tr></table>")
-        hardest = sorted(rates)[:3]
-        parts.append(
-            "<p>The exercises with the lowest pass rate: "
-            + ", ".join(f"<code>{esc(ex)}</code> ({rate:.0%})" for rate, ex in hardest)
-            + ".</p>"
-        )
-        parts.append("<h2>Messages</h2><ol>")
-        for anchor, row in messages:
-            if row.outcome == PASSED:
+            passed, graded = rates[ex]
+            if not graded:
+                parts.append(f"<td title='{esc(ex)}: nobody handed this chapter in'>–</td>")
                 continue
+            rate = passed / graded
+            shade = f"hsl({int(120 * rate)}, 60%, 80%)"
+            tip = f"{ex}: {passed} of the {graded} students who handed its chapter in passed"
             parts.append(
-                f"<li class='message' id='{anchor}'><strong>{esc(row.student)}, {esc(row.exercise)}: "
-                f"{esc(row.outcome)}</strong>\n{esc(row.message)}</li>"
+                f"<td style='background: {shade}' title='{esc(tip)}'>"
+                f"{rate:.0%}<br><small>{passed}/{graded}</small></td>"
+            )
+        parts.append("<td></td></tr></table>")
+        hardest = sorted((passed / graded, ex) for ex, (passed, graded) in rates.items() if graded)[:3]
+        if hardest:
+            parts.append(
+                "<p>The exercises with the lowest pass rate: "
+                + ", ".join(f"<code>{esc(ex)}</code> ({rate:.0%})" for rate, ex in hardest)
+                + ".</p>"
+            )
+        parts.append("<h2>Messages</h2><ol>")
+        for key, exercises in groups.items():
+            student, chapter, outcome, message = key
+            names = (
+                ", ".join(exercises)
+                if len(exercises) < len(report.chapters[chapter])
+                else f"every exercise of {chapter_label(chapter)}"
+            )
+            parts.append(
+                f"<li class='message' id='{anchors[key]}'><strong>{esc(student)}, {esc(names)}: "
+                f"{esc(outcome)}</strong>\n{esc(message)}</li>"
             )
         parts.append("</ol>")
     if report.notes:

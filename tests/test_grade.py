@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,10 @@ def _write(path: Path, notebook: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(notebook), encoding="utf-8")
     return path
+
+
+def _code(source: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
 
 
 def _check_cell(notebook: dict, exercise_id: str) -> int:
@@ -170,7 +175,8 @@ def test_the_html_report_is_self_contained_with_pass_rates(tmp_path: Path):
     page = grade.render_html(report, tmp_path)
     assert "<script" not in page and "http" not in page and "<link" not in page  # nothing to fetch
     assert "&lt;wrong&gt;" in page and "<wrong>" not in page  # messages are escaped
-    assert page.count(">50%<") == 1 and page.count(">0%<") == 1  # mean: 1 of 2 passed; pick: none
+    assert grade._pass_rates(report) == {"primer.mean": (1, 2), "primer.pick": (0, 2)}
+    assert ">50%<br><small>1/2</small><" in page and ">0%<br><small>0/2</small><" in page
     assert "title='primer.pick: not reached. cell 3 raised NameError'" in page
     assert "a note" in page
     grade.write_csv(report, tmp_path / "grades.csv")
@@ -184,6 +190,47 @@ def test_the_html_report_is_self_contained_with_pass_rates(tmp_path: Path):
         "message": "cell 3 raised NameError",
         "seconds": "",
     }
+
+
+def test_a_chapter_not_handed_in_is_shown_apart_and_not_counted_in_the_pass_rates(tmp_path: Path):
+    """ben handed in the primer only: his chapter 01 cells say so (not an orange crash), and chapter 01's pass
+    rates are over ana alone, so that a chapter few handed in does not look like the one the class struggles
+    with. A student's exercises of one chapter with the same outcome and message share one message."""
+    chapters = {"primer": ["primer.mean", "primer.pick"], "ch01": ["ch01.predict", "ch01.mse_loss"]}
+    missing = "no notebook of ch01 was handed in"
+    rows = [
+        grade.Row("ana", "primer", "primer.mean", "passed", "correct", 0.1),
+        grade.Row("ana", "primer", "primer.pick", "unfinished", "not done yet", 0.1),
+        grade.Row("ana", "ch01", "ch01.predict", "passed", "correct", 0.1),
+        grade.Row("ana", "ch01", "ch01.mse_loss", "failed", "squared?", 0.1),
+        grade.Row("ben", "primer", "primer.mean", "unfinished", "not done yet", 0.1),
+        grade.Row("ben", "primer", "primer.pick", "unfinished", "not done yet", 0.1),
+        grade.Row("ben", "ch01", "ch01.predict", "not reached", missing, None),
+        grade.Row("ben", "ch01", "ch01.mse_loss", "not reached", missing, None),
+    ]
+    report = grade.Report(rows, ["ana", "ben"], chapters, [], 1.0, missing={("ben", "ch01")})
+    assert grade._pass_rates(report) == {
+        "primer.mean": (1, 2),
+        "primer.pick": (0, 2),
+        "ch01.predict": (1, 1),
+        "ch01.mse_loss": (0, 1),
+    }
+    page = grade.render_html(report, tmp_path)
+    assert page.count("<td class='not-handed-in'") == 2 and page.count("<td class='not-reached'") == 0
+    assert f"title='ch01.predict: {missing}'" in page
+    assert ">100%<br><small>1/1</small><" in page
+    assert "lowest pass rate: <code>ch01.mse_loss</code> (0%), <code>primer.pick</code> (0%)" in page
+    messages = re.findall(r"<li class='message' id='(m\d+)'><strong>([^<]*)</strong>", page)
+    assert [text for _, text in messages] == [
+        "ana, primer.pick: unfinished",
+        "ana, ch01.mse_loss: failed",
+        "ben, every exercise of primer: unfinished",
+        "ben, every exercise of 01: not handed in",
+    ]
+    for anchor, text in messages:  # each of the student's cells links to its message
+        student = text.split(",")[0]
+        row = page.split(f"<td class='student'>{student}</td>")[1].split("</tr>")[0]
+        assert f"href='#{anchor}'" in row
 
 
 def test_bad_options_are_refused_with_a_clear_message(capsys):
@@ -201,8 +248,9 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
     """Five students made from the primer's learner notebook, run in kernels two at a time (about 30 s quiet).
 
     nothing: the notebook as handed out, in an nbgitpuller clone beside the course's solutions (which are left out);
-    right: every answer cell taken from the solution notebook, handed in as one loose file;
-    wrong: one wrong answer; crash: the first code cell raises; loop: a cell after the second check never ends.
+    right: every answer cell taken from the solution notebook, handed in as one loose file, printing megabytes at
+    the end; wrong: one wrong answer, and a cell before the last check kills the grader's process that runs it;
+    crash: the first code cell raises; loop: a cell after the second check never ends.
     """
     learner, solution = _notebook(), _notebook(SOLUTION)
     ids = grade.course_exercises()["primer"]
@@ -217,12 +265,15 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
         right["cells"][_answer_cell(right, exercise_id)]["source"] = solution["cells"][
             _answer_cell(solution, exercise_id)
         ]["source"]
+    right["cells"].append(_code('print("spam " * 600_000)  # 3 MB\n'))
     _write(submissions / "right_primer_python.ipynb", right)
 
     wrong = copy.deepcopy(learner)
     wrong["cells"][_answer_cell(wrong, "primer.mean")]["source"] = (
         "def mean(numbers):\n    return sum(numbers) / (len(numbers) - 1)\n"
     )
+    kill_at = _check_cell(wrong, ids[-1]) - 1
+    wrong["cells"].insert(kill_at, _code("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"))
     _write(submissions / "wrong" / "primer_python.ipynb", wrong)
 
     crash = copy.deepcopy(learner)
@@ -232,8 +283,7 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
 
     loop = copy.deepcopy(learner)
     loop_at = _check_cell(loop, ids[1]) + 1
-    loop["cells"].insert(loop_at, {"cell_type": "code", "metadata": {}, "source": "while True:\n    pass\n",
-                                   "outputs": [], "execution_count": None})  # fmt: skip
+    loop["cells"].insert(loop_at, _code("while True:\n    pass\n"))
     _write(submissions / "loop" / "primer_python.ipynb", loop)
     (submissions / "grading-notes.txt").write_text("not a notebook")
 
@@ -259,6 +309,11 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
         if exercise_id == "primer.mean":
             assert cell["outcome"] == "failed" and cell["message"].startswith("✘ primer.mean")
             assert "Look at:" in cell["message"] and float(cell["seconds"]) >= 0
+        elif exercise_id == ids[-1]:  # the checks before the kill were logged as they ran: nothing else is lost
+            assert cell["outcome"] == "not reached" and cell["message"].startswith(
+                f"cell {kill_at + 1} (`import os, signal`) stopped the grader's process for this notebook (it was "
+                "killed by SIGKILL"
+            )
         else:
             assert (cell["outcome"], cell["message"]) == ("unfinished", "not done yet")
 
@@ -279,5 +334,8 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
 
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "grading-notes.txt: skipped, not a notebook" in page and "pass rate" in page
+    assert "the grader&#x27;s limit of 2,000,000 bytes of outputs: the rest were cut" in page
+    printed = _notebook(tmp_path / "out" / "notebooks" / "right" / "right_primer_python.ipynb")["cells"][-1]
+    assert "".join(printed["outputs"][-1]["text"]) == "[grader: outputs cut after 2,000,000 bytes]\n"
     assert "solutions" not in {p.parent.name for p in (tmp_path / "out" / "notebooks").rglob("*.ipynb")}
     assert (tmp_path / "out" / "notebooks" / "right" / "right_primer_python.ipynb").is_file()
