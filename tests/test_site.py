@@ -39,6 +39,63 @@ def test_one_chapter_s_page_has_its_headings_pictures_navigation_and_no_error(tm
     assert f"<a href='{before.page}'>" in text and f"<a href='{after.page}'>" in text
     assert text.count("class='course-nav") == 2  # at the top and at the bottom
 
+    # the chapter's widget (the weight and bias sliders over the fit) is drawn as it was, needing no widget library
+    frozen = re.findall(r"<div class=.frozen-widget.*?\(interactive in the notebook; here as it was", text, re.DOTALL)
+    assert frozen and "widget-view+json" not in text and "widget-state+json" not in text and "unpkg" not in text
+    assert "<b>weight</b> 1.00" in frozen[0] and "<b>bias</b>" in frozen[0] and "data:image/png;base64," in frozen[0]
+
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert f"<a href='{chapter.page}'>01 · Linear regression</a>" in index and "fast mode" in index
     assert (tmp_path / ".nojekyll").is_file()
+
+
+def _model(name: str, **state) -> dict:
+    return {"model_name": name, "state": state}
+
+
+def test_widgets_are_drawn_from_their_saved_state_without_a_widget_library():
+    """No kernel: a notebook whose saved widget state holds every kind of widget the course uses."""
+    import nbformat
+
+    state = {
+        "box": _model("VBoxModel", children=["IPY_MODEL_row", "IPY_MODEL_html", "IPY_MODEL_out"]),
+        "row": _model("HBoxModel", children=["IPY_MODEL_slider", "IPY_MODEL_pick", "IPY_MODEL_seed", "IPY_MODEL_go"]),
+        "slider": _model("FloatSliderModel", description="temperature", value=0.8, readout_format=".2f"),
+        "pick": _model("DropdownModel", description="layer", index=1, _options_labels=["0", "1 <last>"]),
+        "seed": _model("BoundedIntTextModel", description="seed", value=7),
+        "go": _model("ButtonModel", description="new seed"),
+        "html": _model("HTMLModel", value="<span class='sample'>O Romeo</span>"),
+        "out": _model(
+            "OutputModel",
+            outputs=[
+                {"output_type": "stream", "name": "stdout", "text": "loss 1 < 2\n"},
+                {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}},
+            ],
+        ),
+    }
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "widget",
+                outputs=[nbformat.v4.new_output("execute_result", {build_site.WIDGET_VIEW: {"model_id": "box"}})],
+            ),
+            nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "1"})]),
+        ],
+        metadata={"widgets": {build_site.WIDGET_STATE: {"state": state}}},
+    )
+    assert build_site.freeze_widgets(notebook) == 1
+    assert "widgets" not in notebook.metadata
+    (drawn,) = notebook.cells[0].outputs[0]["data"].values()
+    assert list(notebook.cells[0].outputs[0]["data"]) == ["text/html"]
+    for piece in (
+        "<b>temperature</b> 0.80",
+        "<b>layer</b> 1 &lt;last&gt;",  # the chosen label, escaped
+        "<b>seed</b> 7",
+        "<button disabled>new seed</button>",
+        "<span class='sample'>O Romeo</span>",  # an HTML widget's value is HTML
+        "<pre>loss 1 &lt; 2\n</pre>",
+        "<img src='data:image/png;base64,iVBORw0KGgo='>",
+        "flex-direction:row",
+    ):
+        assert piece in drawn, piece
+    assert notebook.cells[1].outputs[0]["data"] == {"text/plain": "1"}  # other outputs are left alone

@@ -7,7 +7,9 @@ bottom in a fresh kernel with nbclient, in full mode unless ``--fast`` is given,
 nbconvert (pictures inlined as data, so every page stands on its own). Each page gets a bar with the previous and
 next chapter and the chapter's sections; ``index.html`` lists the chapters with what each teaches (from the
 README's chapter table) and their sections. A cell that raises stops the build: the site never shows a broken
-chapter. Interactive widgets show their last state. Open ``site/index.html``, or publish the folder as it is
+chapter. Interactive widgets are drawn as they were last shown, as plain HTML (their sliders and boxes with
+their values, their pictures and text), so the page shows them without fetching a widget library. Open
+``site/index.html``, or publish the folder as it is
 (GitHub Pages, any web server).
 """
 
@@ -89,6 +91,85 @@ def run_notebook(path: Path, *, fast: bool, timeout: int) -> object:
     )
     client.execute(env=env, cwd=str(path.parent))
     return notebook
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_WIDGET_NOTE = "interactive in the notebook; here as it was last drawn"
+
+
+def _output_html(output: dict) -> str:
+    """One saved output (of an Output widget) as HTML: a picture, HTML, or text."""
+    data = output.get("data", {})
+    if output.get("output_type") == "stream":
+        return f"<pre>{html.escape(''.join(output.get('text', '')))}</pre>"
+    if "image/png" in data:
+        return f"<img src='data:image/png;base64,{''.join(data['image/png']).strip()}'>"
+    if "image/svg+xml" in data:
+        return "".join(data["image/svg+xml"])
+    if "text/html" in data:
+        return "".join(data["text/html"])
+    if "text/plain" in data:
+        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
+    return ""
+
+
+def _widget_html(model_id: str, state: dict, depth: int = 0) -> str:
+    """The widget ``model_id`` drawn from the notebook's saved widget state as static HTML."""
+    model = state.get(model_id)
+    if model is None or depth > 20:
+        return ""
+    name, values = model.get("model_name", ""), model.get("state", {})
+    esc = html.escape
+    label = f"<b>{esc(str(values['description']))}</b> " if values.get("description") else ""
+
+    def child(ref: object) -> str:
+        return _widget_html(str(ref).removeprefix("IPY_MODEL_"), state, depth + 1)
+
+    if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
+        direction = "row" if name == "HBoxModel" else "column"
+        inner = "".join(child(ref) for ref in values.get("children", []))
+        return f"<div style='display:flex;flex-direction:{direction};gap:0.3em 1.2em;flex-wrap:wrap'>{inner}</div>"
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f"<div>{label}{values.get('value', '')}</div>"
+    if name == "OutputModel":
+        return "<div>" + "".join(_output_html(output) for output in values.get("outputs", [])) + "</div>"
+    if name == "ButtonModel":
+        return f"<button disabled>{esc(str(values.get('description', '')))}</button>"
+    if "_options_labels" in values and values.get("index") is not None:  # dropdowns, selection sliders, toggles
+        index = values["index"]
+        chosen = values["_options_labels"][index] if isinstance(index, int) else index
+        return f"<div>{label}{esc(str(chosen))}</div>"
+    if "value" in values and not isinstance(values["value"], (dict, list)):  # sliders, text and number boxes
+        shown = values["value"]
+        if isinstance(shown, float) and values.get("readout_format"):
+            try:
+                shown = format(shown, values["readout_format"])
+            except ValueError:
+                pass
+        return f"<div>{label}{esc(str(shown))}</div>"
+    return f"<div>{label}</div>" if label else ""
+
+
+def freeze_widgets(notebook: object) -> int:
+    """Replace each widget output by a static drawing of its saved state (an HTML output, marked as such), and
+    drop the widget state, so that nbconvert's page neither needs nor fetches a widget library. Returns how many
+    widget outputs were drawn."""
+    saved = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    frozen = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                continue
+            drawn = _widget_html(view.get("model_id", ""), saved)
+            output["data"] = {
+                "text/html": f"<div class='frozen-widget' title='{_WIDGET_NOTE}' style='border-left:3px solid #90caf9;"
+                f"padding-left:0.6em'>{drawn}<div style='color:#757575;font-size:smaller'>({_WIDGET_NOTE})</div></div>"
+            }
+            frozen += 1
+    notebook.metadata.pop("widgets", None)
+    return frozen
 
 
 def sections(body: str) -> list[tuple[str, str]]:
@@ -179,6 +260,7 @@ def build(
     for chapter in chosen:
         started = time.monotonic()
         notebook = run_notebook(chapter.notebook, fast=fast, timeout=timeout)
+        freeze_widgets(notebook)
         page, toc = render_page(notebook, chapter, everything)
         (out / chapter.page).write_text(page, encoding="utf-8")
         written.append(out / chapter.page)
