@@ -29,8 +29,13 @@ def to_transformers(model: GPT) -> torch.nn.Module:
         raise ValueError("model has no biases (bias=False) but GPT-2 has them: build it with bias=True.")
     from transformers import GPT2Config, GPT2LMHeadModel  # imported here: it takes seconds, and only this needs it
 
+    # GPT-2's <|endoftext|> (50256) starts and ends its texts; a smaller vocabulary has no such token, and a config
+    # naming one outside the vocabulary makes transformers warn on stderr (it showed on chapter 10's fast-mode page)
+    end_of_text = 50256 if config.vocab_size > 50256 else None
     hf_config = GPT2Config(
         vocab_size=config.vocab_size,
+        bos_token_id=end_of_text,
+        eos_token_id=end_of_text,
         n_positions=config.context,
         n_embd=config.d_model,
         n_layer=config.n_layer,

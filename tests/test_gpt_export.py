@@ -52,3 +52,13 @@ def test_a_gpt_without_biases_is_refused():
         to_transformers(GPT(GPTConfig(vocab_size=10, context=4, n_layer=1, n_head=1, d_model=8, bias=False)))
     with pytest.raises(TypeError, match="course_utils GPT"):
         to_transformers(torch.nn.Linear(2, 2))
+
+
+def test_the_end_of_text_token_is_gpt2_s_only_where_the_vocabulary_has_it(capfd):
+    """A small vocabulary has no id 50256: the copy names no start or end token rather than one outside its
+    vocabulary (which transformers warns about on stderr, as chapter 10's fast-mode page showed)."""
+    small = to_transformers(GPT(GPTConfig(vocab_size=500, context=8, n_layer=1, n_head=2, d_model=8)))
+    assert small.config.bos_token_id is None and small.config.eos_token_id is None
+    assert "bos_token_id" not in capfd.readouterr().err
+    gpt2_vocab = to_transformers(GPT(GPTConfig(vocab_size=50257, context=8, n_layer=1, n_head=2, d_model=8)))
+    assert gpt2_vocab.config.bos_token_id == gpt2_vocab.config.eos_token_id == 50256
