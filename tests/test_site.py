@@ -1,10 +1,13 @@
-"""`make site`: one chapter's page built in fast mode (about 10 s on a quiet 2-core machine: the notebook runs)."""
+"""`make site`: one chapter's page built in fast mode (about 10 s on a quiet 2-core machine: the notebook runs; two
+minutes more when nbclient hangs on its widget and the notebook is run again, see build_site.run_notebook)."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+
+import pytest
 
 from tests.in_handout import needs_solutions
 from tools import build_site
@@ -16,7 +19,9 @@ def test_one_chapter_s_page_has_its_headings_pictures_navigation_and_no_error(tm
     chapter = next(c for c in everything if c.label == "01")
     assert [c.label for c in everything][:2] == ["primer", "00"] and chapter.title == "Linear regression"
     assert chapter.teaches and chapter.minutes.endswith("min")  # from the README's chapter table
-    (page,) = build_site.build(tmp_path, fast=True, only=["01"], echo=False)
+    # 120 s a cell (fast mode's cells take seconds), not the default 1800: a hang (see run_notebook) costs the suite
+    # two minutes and a second run, not half an hour
+    (page,) = build_site.build(tmp_path, fast=True, only=["01"], echo=False, timeout=120)
     text = page.read_text(encoding="utf-8")
 
     notebook = json.loads(chapter.notebook.read_text(encoding="utf-8"))
@@ -99,3 +104,35 @@ def test_widgets_are_drawn_from_their_saved_state_without_a_widget_library():
     ):
         assert piece in drawn, piece
     assert notebook.cells[1].outputs[0]["data"] == {"text/plain": "1"}  # other outputs are left alone
+
+
+def test_a_notebook_whose_cell_times_out_is_run_once_more_then_the_build_stops(tmp_path: Path, monkeypatch, capsys):
+    """No kernel: nbclient's client is replaced by one that times out the first time(s) it runs."""
+    import nbclient
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError
+
+    path = tmp_path / "01_linear_regression.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), path)
+
+    runs = []
+
+    class Client:
+        def __init__(self, notebook, **kwargs):
+            self.notebook = notebook
+
+        def execute(self, **kwargs):
+            runs.append(self.notebook)
+            if len(runs) <= hangs:
+                raise CellTimeoutError("A cell timed out while it was being executed, after 300 seconds.")
+
+    monkeypatch.setattr(nbclient, "NotebookClient", Client)
+    hangs = 1
+    notebook = build_site.run_notebook(path, fast=True, timeout=300)
+    assert len(runs) == 2 and notebook is runs[1]  # the second run's notebook, read afresh
+    assert "01_linear_regression.ipynb: a cell ran past 300 s; running the notebook again" in capsys.readouterr().err
+    runs.clear()
+    hangs = 2
+    with pytest.raises(CellTimeoutError):
+        build_site.run_notebook(path, fast=True, timeout=300)
+    assert len(runs) == 2
