@@ -141,10 +141,20 @@ def test_the_readme_s_colab_cell_clones_and_installs_the_course(tmp_path: Path):
     assert printed[-2:] == [str(clone / "course_utils" / "__init__.py"), str(clone / "data")], printed
     prefix = tmp_path / "prefix"
     pip = [sys.executable, "-m", *pip_line[1:].split()[:-2], "--no-deps", "--no-build-isolation"]
-    subprocess.run([*pip, "--prefix", str(prefix), "--editable", "."], cwd=clone, check=True, capture_output=True)
+    # --ignore-installed: with --prefix alone pip would first uninstall this environment's course_utils
+    command = [*pip, "--prefix", str(prefix), "--ignore-installed", "--editable", "."]
+    where_before = _where_course_utils_installed(tmp_path)
+    subprocess.run(command, cwd=clone, check=True, capture_output=True)
+    assert _where_course_utils_installed(tmp_path) == where_before, "the test's install touched this environment's"
     # the finder the editable install wrote maps the package to the clone (this environment has its own, found first)
     (finder,) = prefix.glob("lib/python*/site-packages/__editable___course_utils_*_finder.py")
     spec = importlib.util.spec_from_file_location("colab_probe_finder", finder)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.MAPPING == {"course_utils": str(clone / "course_utils")}
+
+
+def _where_course_utils_installed(folder: Path) -> str:
+    """Where this environment imports course_utils from, seen from ``folder`` (not the project root)."""
+    probe = "import importlib.util; spec = importlib.util.find_spec('course_utils'); print(spec and spec.origin)"
+    return subprocess.run([sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True).stdout.strip()
