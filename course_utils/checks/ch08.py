@@ -24,7 +24,16 @@ from typing import Any
 import torch
 
 from course_utils import attention
-from course_utils.checks.core import Case, CheckFailed, Exercise, Mistake, call_learner, register, same_values
+from course_utils.checks.core import (
+    Case,
+    CheckFailed,
+    Exercise,
+    Mistake,
+    bool_mask_compare,
+    call_learner,
+    register,
+    same_values,
+)
 
 
 def _random(generator: torch.Generator, *shape: int, scale: float = 1.0) -> torch.Tensor:
@@ -176,15 +185,7 @@ register(
 # ch08.causal_mask
 
 
-def _mask_compare(got: Any, want: Any) -> str | None:
-    if isinstance(got, torch.Tensor) and got.dtype != torch.bool:
-        return (
-            f"it is a tensor of dtype {got.dtype}; a mask must be of dtype torch.bool (True where a query may "
-            f"look at a key), e.g. torch.ones(T, T, dtype=torch.bool) or a comparison"
-        )
-    if not isinstance(got, torch.Tensor) and got is not None:
-        return f"expected a torch tensor of dtype torch.bool, got {type(got).__name__}"
-    return same_values(got, want)
+_mask_compare = bool_mask_compare("build it with torch.ones(T, T, dtype=torch.bool) or a comparison")
 
 
 def _mask_cases() -> list[Case]:

@@ -18,21 +18,13 @@ from torch import nn
 
 from course_utils import chat, encdec
 from course_utils.attention import causal_mask
-from course_utils.checks.core import Case, Exercise, Mistake, register, same_values
+from course_utils.checks.core import Case, Exercise, Mistake, bool_mask_compare, register, same_values
 
 # --------------------------------------------------------------------------------------------------------------
 # ch12.cross_attention_mask
 
 
-def _mask_compare(got: Any, want: Any) -> str | None:
-    if isinstance(got, torch.Tensor) and got.dtype != torch.bool:
-        return (
-            f"it is a tensor of dtype {got.dtype}; a mask must be of dtype torch.bool (True where a query may look "
-            f"at a key): build it with a comparison such as torch.arange(T_k) < length"
-        )
-    if not isinstance(got, torch.Tensor) and got is not None:
-        return f"expected a torch tensor of dtype torch.bool, got {type(got).__name__}"
-    return same_values(got, want)
+_mask_compare = bool_mask_compare("build it with a comparison such as torch.arange(T_k) < length")
 
 
 def _mask_cases() -> list[Case]:

@@ -157,6 +157,24 @@ def describe(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def bool_mask_compare(how_to_build: str) -> Callable[[Any, Any], str | None]:
+    """A ``compare`` for exercises whose answer is a boolean mask (True where a query may look at a key): a
+    tensor of another dtype or no tensor at all is named, with ``how_to_build`` as the advice, before the values
+    are compared."""
+
+    def compare(got: Any, want: Any) -> str | None:
+        if isinstance(got, torch.Tensor) and got.dtype != torch.bool:
+            return (
+                f"it is a tensor of dtype {got.dtype}; a mask must be of dtype torch.bool (True where a query may "
+                f"look at a key): {how_to_build}"
+            )
+        if not isinstance(got, torch.Tensor) and got is not None:
+            return f"expected a torch tensor of dtype torch.bool, got {type(got).__name__}"
+        return same_values(got, want)
+
+    return compare
+
+
 def same_values(got: Any, want: Any, *, atol: float = 1e-6, rtol: float = 1e-5) -> str | None:
     """``None`` if ``got`` equals ``want`` (numbers to a tolerance), else a sentence saying how they differ.
 
