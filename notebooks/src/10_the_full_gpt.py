@@ -44,7 +44,7 @@ from course_utils import scaled, seed_everything, validate  # noqa: F401 - the s
 from course_utils.bigram import heldout_bigram_nll
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.gpt_plots import LiveLossPlot, plot_shape_trace, trace_shapes
-from course_utils.plotting import COLORS, new_axes
+from course_utils.plotting import COLORS, new_axes, use_course_style
 from course_utils.text import random_windows
 from course_utils.trainer import (
     DEFAULT_SETTINGS,
@@ -331,21 +331,20 @@ settings = scaled(
     full=DEFAULT_SETTINGS,
     fast=dataclasses.replace(DEFAULT_SETTINGS, steps=10, warmup_steps=4, eval_every=10),
 )
-# the default run's schedule (the tests' short run only shortens it), and the recipe's; the inset: the warm-ups
+# the default run's schedule (the tests' short run only shortens it) and the recipe's; on the right, the warm-ups
 schedule = [DEFAULT_SETTINGS.learning_rate(step) for step in range(DEFAULT_SETTINGS.steps)]
 recipe_schedule = [NANOGPT_CPU_RECIPE.learning_rate(step) for step in range(NANOGPT_CPU_RECIPE.steps)]
-axes = new_axes("The learning rate: warm-up, then cosine decay", "step", "learning rate", figsize=(7, 3.6))
-inset = axes.inset_axes([0.5, 0.42, 0.3, 0.4])
-for target in (axes, inset):
-    target.plot(schedule, color=COLORS[0], label=f"this chapter ({DEFAULT_SETTINGS.steps:,} steps)")
-    target.plot(recipe_schedule, color=COLORS[1], label=f"nanoGPT's CPU recipe ({NANOGPT_CPU_RECIPE.steps:,} steps)")
-inset.set_xlim(0, 150)
-inset.set_title("the first 150 steps", fontsize=9)
-inset.tick_params(labelsize=8)
-axes.legend(loc="upper right")
+use_course_style()
+figure, (whole_run, warm_up) = plt.subplots(1, 2, figsize=(10, 3.4), width_ratios=[3, 1], sharey=True)
+for axes in (whole_run, warm_up):
+    axes.plot(schedule, color=COLORS[0], label=f"this chapter ({DEFAULT_SETTINGS.steps:,} steps)")
+    axes.plot(recipe_schedule, color=COLORS[1], label=f"nanoGPT's CPU recipe ({NANOGPT_CPU_RECIPE.steps:,} steps)")
+whole_run.set(title="The learning rate: warm-up, then cosine decay", xlabel="step", ylabel="learning rate")
+warm_up.set(title="The first 150 steps: warm-up", xlabel="step", xlim=(0, 150))
+whole_run.legend(loc="upper right")
 plt.show()
 assert math.isclose(max(schedule), DEFAULT_SETTINGS.peak_lr, rel_tol=1e-9) and schedule[-1] > DEFAULT_SETTINGS.min_lr
-assert DEFAULT_SETTINGS.min_lr == DEFAULT_SETTINGS.peak_lr / 10  # "to a tenth of its peak"
+assert math.isclose(DEFAULT_SETTINGS.min_lr, DEFAULT_SETTINGS.peak_lr / 10)  # "to a tenth of its peak"
 
 optimizer_groups = adamw_for_gpt(fresh, settings.peak_lr).param_groups
 decayed = sum(p.numel() for p in optimizer_groups[0]["params"])
