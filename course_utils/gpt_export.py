@@ -46,10 +46,6 @@ def to_transformers(model: GPT) -> torch.nn.Module:
         attn_pdrop=0.0,
         layer_norm_epsilon=1e-5,
         tie_word_embeddings=True,
-        # GPT-2's end-of-text token is its last one (50256); a smaller vocabulary's last token takes its place, or
-        # transformers warns that 50256 is outside the vocabulary
-        bos_token_id=config.vocab_size - 1,
-        eos_token_id=config.vocab_size - 1,
     )
     hf_model = GPT2LMHeadModel(hf_config)
     state = {}

@@ -495,10 +495,8 @@ record = load_committed_char_gpt().meta  # the course's own model, not a checkpo
 sample_losses = record["heldout_sample_losses"]  # step -> held-out loss on the fixed sample
 past_bigram = min(step for step, loss in sample_losses.items() if loss < bigram)
 below_170 = min(step for step, loss in sample_losses.items() if loss < 1.70)
-print(
-    f"the course's run ({record['steps']:,} steps): below the bigram's {bigram:.2f} at step {past_bigram}, "
-    f"below 1.70 at step {below_170:,}; held-out loss at the end {record['heldout_loss']:.3f}"
-)
+print(f"the course's run ({record['steps']:,} steps): below the bigram's {bigram:.2f} at step {past_bigram},")
+print(f"below 1.70 at step {below_170:,}; held-out loss at the end {record['heldout_loss']:.3f}")
 assert record["settings"] == DEFAULT_SETTINGS.to_dict()
 assert past_bigram <= 250 and below_170 <= 2_000 and round(record["heldout_loss"], 2) == 1.52
 train_predictions = DEFAULT_SETTINGS.steps * DEFAULT_SETTINGS.batch_size * DEFAULT_SETTINGS.context
