@@ -110,7 +110,7 @@ class TrainSettings:
             object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0))
         for name in ("beta1", "beta2"):
             object.__setattr__(self, name, validate.real_number(getattr(self, name), name, minimum=0.0, below=1.0))
-        if self.optimizer not in OPTIMIZERS:
+        if not isinstance(self.optimizer, str) or self.optimizer not in OPTIMIZERS:  # a list is unhashable
             raise ValueError(
                 f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, got {self.optimizer!r}: 'muon' is "
                 f"Muon for the matrices with AdamW for the rest (the default), 'adamw' is AdamW for every weight."

@@ -243,11 +243,22 @@ def newton_schulz(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor:
     every stretch close to 1 (between about 0.7 and 1.2: Muon's quintic, tuned for speed over exactness), using
     matrix products only, which any device does fast: ``x <- a x + (b G + c G^2) x`` with ``G = x x^T``.
     """
-    if not isinstance(matrix, torch.Tensor) or matrix.ndim != 2:
-        raise ValueError(f"matrix must be a 2-D tensor, got {validate.describe(matrix)}.")
+    if not isinstance(matrix, torch.Tensor):
+        raise TypeError(f"matrix must be a 2-D torch tensor, got {validate.describe(matrix)}: use torch.tensor(...).")
+    if matrix.ndim != 2 or matrix.numel() == 0:
+        raise ValueError(
+            f"matrix must be a 2-D tensor with at least one row and one column, got {validate.describe(matrix)} "
+            f"(one weight matrix's gradient, such as model.h[0].mlp.c_fc.weight.grad)."
+        )
+    if matrix.is_floating_point() and not torch.isfinite(matrix).all():
+        raise ValueError(
+            "matrix holds NaN or infinite values, and every entry of the result would be NaN: the gradient has "
+            "blown up. Lower the learning rate or clip the gradients before the step."
+        )
     steps = validate.whole_number(steps, "steps", minimum=1)
     a, b, c = 3.4445, -4.7750, 2.0315  # Muon's coefficients (torch.optim.Muon's defaults)
-    x = matrix.float() / (matrix.norm() + 1e-7)  # every singular value now at most 1, where the iteration works
+    x = matrix.float()
+    x = x / (x.norm() + 1e-7)  # every singular value now at most 1, where the iteration works
     tall = x.shape[0] > x.shape[1]
     if tall:
         x = x.T  # work on the wide side: G is then the smaller of the two products

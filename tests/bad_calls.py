@@ -1669,3 +1669,43 @@ bad("build_model", "settings", "a dict", lambda: speed.build_model(CONFIG, {}, "
 bad("device_name", "device", "'gpu'", lambda: speed.device_name("gpu"), ValueError, "pick_device")
 bad("newton_schulz", "matrix", "a vector", lambda: training.newton_schulz(torch.ones(3)), ValueError, "2-D")
 bad("newton_schulz", "steps", "0", lambda: training.newton_schulz(torch.ones(3, 3), steps=0), ValueError, "steps")
+
+# chapter 10 reviewed: Newton-Schulz on what is not one finite matrix, an optimiser named by other than its name
+bad("newton_schulz", "matrix", "a list", lambda: training.newton_schulz([[1.0, 2.0]]), TypeError, "torch.tensor")
+bad("newton_schulz", "matrix", "empty", lambda: training.newton_schulz(torch.ones(0, 3)), ValueError, "one row")
+bad(
+    "newton_schulz",
+    "matrix",
+    "with NaN",
+    lambda: training.newton_schulz(torch.full((3, 3), float("nan"))),
+    ValueError,
+    "learning rate",
+)
+bad("newton_schulz", "matrix", "3-D", lambda: training.newton_schulz(torch.ones(2, 3, 3)), ValueError, "c_fc")
+bad("newton_schulz", "steps", "2.5", lambda: training.newton_schulz(torch.ones(3, 3), steps=2.5), TypeError, "steps")
+bad(
+    "TrainSettings",
+    "optimizer",
+    "a list",
+    lambda: trainer_module.TrainSettings(optimizer=["muon"]),
+    ValueError,
+    "'adamw'",
+)
+bad(
+    "TrainSettings",
+    "optimizer",
+    "a class",
+    lambda: trainer_module.TrainSettings(optimizer=torch.optim.AdamW),
+    ValueError,
+    "'muon'",
+)
+bad("muon_for_gpt", "betas", "one number", lambda: training.muon_for_gpt(small_gpt(), 1e-3, betas=(0.9,)), TypeError)
+bad("muon_for_gpt", "weight_decay", "negative", lambda: training.muon_for_gpt(small_gpt(), 1e-3, -0.1), ValueError)
+bad(
+    "training_step",
+    "optimizer",
+    "Muon of another model",
+    lambda: training.training_step(small_gpt(), training.muon_for_gpt(gpt_module.GPT(CONFIG), 1e-3), X3, X3),
+    ValueError,
+    "new optimizer",
+)

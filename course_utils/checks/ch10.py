@@ -17,6 +17,7 @@ end of its context.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -127,9 +128,21 @@ register(
                     _blocks_after_norm(model, ids),
                 ),
             ),
+            Mistake(
+                "model.ln_f ran after every block; it runs once, after the last block (each block normalises its "
+                "own input with its ln_1 and ln_2).",
+                lambda model, ids: model.lm_head(_norm_after_each_block(model, ids)),
+            ),
         ],
     )
 )
+
+
+def _norm_after_each_block(model: GPT, ids: torch.Tensor) -> torch.Tensor:
+    x = model.wte(ids) + model.wpe(torch.arange(ids.shape[1]))
+    for block in model.h:
+        x = model.ln_f(block(x))
+    return x
 
 
 def _blocks_after_norm(model: GPT, ids: torch.Tensor) -> torch.Tensor:
@@ -342,6 +355,24 @@ def _step_clip_after(model, optimizer, x, y):
     return loss.item()
 
 
+def _step_nll_of_logits(model, optimizer, x, y):
+    optimizer.zero_grad()
+    loss = F.nll_loss(model(x).flatten(0, 1), y.flatten())
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def _step_loss_after(model, optimizer, x, y):
+    optimizer.zero_grad()
+    F.cross_entropy(model(x).flatten(0, 1), y.flatten()).backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    with torch.no_grad():
+        return F.cross_entropy(model(x).flatten(0, 1), y.flatten()).item()
+
+
 def _step_variant(
     *,
     clip: float | None = 1.0,
@@ -381,6 +412,16 @@ STEP_MISTAKES = [
         _step_clip_after,
     ),
     ("clip the gradients' norm to 1.0, as the docstring says.", _step_variant(clip=0.5)),
+    (
+        "F.nll_loss expects log-probabilities, not logits: use F.cross_entropy on the logits (it takes the "
+        "log-softmax itself).",
+        _step_nll_of_logits,
+    ),
+    (
+        "return the loss of this step's forward pass (loss.item() of the loss you called backward on), not the "
+        "loss recomputed after optimizer.step().",
+        _step_loss_after,
+    ),
     (
         "the loss must count every position, not only the last: F.cross_entropy(logits.view(-1, V), y.view(-1)).",
         _step_variant(last_only=True),
@@ -517,10 +558,18 @@ def _check_generate(learner_fn: Callable[..., Any]) -> None:
         try:
             got = _generate(learner_fn, model, prompt, new, 0.0, torch.Generator().manual_seed(0), label)
         except CheckFailed as failure:
-            if "context" in str(failure):
+            said = str(failure).replace(label, "")  # the label names the context too
+            if "its context" in said:
                 raise CheckFailed(
                     f"{failure}\nLook at: crop the input to the model's context before each forward pass: "
                     f"model(ids[:, -model.config.context:])."
+                ) from failure.__cause__
+            error_line = said.splitlines()[0] if said else ""  # the error itself, not the learner's code
+            if re.search(r"\b(nan|inf)\b|division by zero", error_line):
+                raise CheckFailed(
+                    f"{failure}\nLook at: temperature 0 means greedy: logits / 0 is infinite, so handle it on its "
+                    f"own (if temperature == 0: take logits.argmax(-1, keepdim=True)) and divide only when it is "
+                    f"above 0."
                 ) from failure.__cause__
             raise
         if not torch.equal(got[:, : prompt.shape[1]], prompt):

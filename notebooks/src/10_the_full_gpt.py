@@ -44,7 +44,7 @@ from course_utils import scaled, seed_everything, validate  # noqa: F401 - the s
 from course_utils.bigram import heldout_bigram_nll
 from course_utils.gpt import GPT, GPTConfig
 from course_utils.gpt_plots import LiveLossPlot, plot_shape_trace, trace_shapes
-from course_utils.plotting import COLORS, new_axes
+from course_utils.plotting import COLORS, new_axes, use_course_style
 from course_utils.text import random_windows
 from course_utils.trainer import (
     DEFAULT_SETTINGS,
@@ -52,6 +52,7 @@ from course_utils.trainer import (
     CharCorpus,
     CharTrainer,
     load_char_gpt,
+    load_committed_char_gpt,
 )
 from course_utils.trainer import main as trainer_main
 from course_utils.training import adamw_for_gpt, heldout_windows, mean_loss, muon_for_gpt, newton_schulz
@@ -146,6 +147,8 @@ assert per_block == 12 * C * C + 13 * C == 7_087_872  # attention 4C² + MLP 8C�
 untied = gpt2_count + parts["token embedding (tied to the unembedding)"]
 print(f"without tying, the unembedding would add {untied - gpt2_count:,} more: {untied:,}")
 assert untied == 163_037_184
+assert round(parts["token embedding (tied to the unembedding)"] / 1e6, 1) == 38.6  # almost a third of the total
+assert 0.3 < parts["token embedding (tied to the unembedding)"] / gpt2_count < 1 / 3
 
 # %% [markdown]
 # Each block holds 12·C² weights: 4·C² in attention (queries, keys, values and the output) and 8·C² in the MLP
@@ -218,9 +221,12 @@ print(f"  + biases of the linear layers {biases:>16,}")
 print(f"  + layer norms                 {norms:>16,}")
 assert gpt3_count == total - table["unembedding"] + positions + biases + norms
 assert positions == 25_165_824
+extras = positions + biases + norms
+print(f"together {extras:,}: {extras / total:.2%} of the table's total")
+assert round(extras / 1e6, 1) == 40.5 and round(extras / total, 4) == 0.0002
 
 # %% [markdown]
-# The position embedding, the biases and the layer norms add 40 million (0.02%); tying would take away the
+# The position embedding, the biases and the layer norms add 40.5 million (0.02%); tying would take away the
 # 617.6 million of the unembedding. Either way: 175 billion.
 #
 # ## 10.4 An independent check: the same logits as Hugging Face's GPT-2
@@ -325,14 +331,20 @@ settings = scaled(
     full=DEFAULT_SETTINGS,
     fast=dataclasses.replace(DEFAULT_SETTINGS, steps=10, warmup_steps=4, eval_every=10),
 )
-schedule = [settings.learning_rate(step) for step in range(settings.steps)]
+# the default run's schedule (the tests' short run only shortens it) and the recipe's; on the right, the warm-ups
+schedule = [DEFAULT_SETTINGS.learning_rate(step) for step in range(DEFAULT_SETTINGS.steps)]
 recipe_schedule = [NANOGPT_CPU_RECIPE.learning_rate(step) for step in range(NANOGPT_CPU_RECIPE.steps)]
-axes = new_axes("The learning rate: warm-up, then cosine decay", "step", "learning rate", figsize=(7, 3.2))
-axes.plot(schedule, color=COLORS[0], label=f"this chapter ({settings.steps} steps)")
-axes.plot(recipe_schedule, color=COLORS[1], label="nanoGPT's CPU recipe (2000 steps)")
-axes.legend()
+use_course_style()
+figure, (whole_run, warm_up) = plt.subplots(1, 2, figsize=(10, 3.4), width_ratios=[3, 1], sharey=True)
+for axes in (whole_run, warm_up):
+    axes.plot(schedule, color=COLORS[0], label=f"this chapter ({DEFAULT_SETTINGS.steps:,} steps)")
+    axes.plot(recipe_schedule, color=COLORS[1], label=f"nanoGPT's CPU recipe ({NANOGPT_CPU_RECIPE.steps:,} steps)")
+whole_run.set(title="The learning rate: warm-up, then cosine decay", xlabel="step", ylabel="learning rate")
+warm_up.set(title="The first 150 steps: warm-up", xlabel="step", xlim=(0, 150))
+whole_run.legend(loc="upper right")
 plt.show()
-assert math.isclose(max(schedule), settings.peak_lr, rel_tol=1e-9) and schedule[-1] > settings.min_lr
+assert math.isclose(max(schedule), DEFAULT_SETTINGS.peak_lr, rel_tol=1e-9) and schedule[-1] > DEFAULT_SETTINGS.min_lr
+assert math.isclose(DEFAULT_SETTINGS.min_lr, DEFAULT_SETTINGS.peak_lr / 10)  # "to a tenth of its peak"
 
 optimizer_groups = adamw_for_gpt(fresh, settings.peak_lr).param_groups
 decayed = sum(p.numel() for p in optimizer_groups[0]["params"])
@@ -341,16 +353,40 @@ print(f"weight decay on {decayed:,} weights (matrices, embeddings); none on {not
 assert decayed + not_decayed == count_parameters(fresh)
 
 # %% [markdown]
-# **Muon**, for the matrices. Adam moves each weight on its own. But a weight matrix is one map (chapter 02):
-# it turns each direction of its input into a direction of its output, stretched by some amount (its
-# *singular values*). A gradient matrix is lopsided: a few directions carry nearly all of it, so a step along
-# it changes the map a lot in those directions and hardly at all in the rest. **Muon** (Keller Jordan and
-# others, 2024; the optimiser behind the records of the modded-nanoGPT speedrun, in torch as
-# `torch.optim.Muon`) keeps the directions of the step but makes every stretch about 1, so that each step
-# teaches the matrix something in every direction it maps. It computes that with five rounds of a
+# **Muon**, for the matrices. Adam moves each weight on its own. But a weight matrix works as a whole: `W @ x`
+# (chapter 02) turns an input vector into an output vector. Every matrix has a set of input directions, at right
+# angles to each other, that it sends to output directions (also at right angles), each multiplied by a number
+# of its own: its **stretches** (mathematicians say *singular values*; `torch.linalg.svdvals` lists them, largest
+# first). Any input is a mix of those directions. A gradient matrix is lopsided: a few directions carry nearly
+# all of it, so a step along it changes the matrix a lot in those directions and hardly at all in the rest.
+# **Muon** (Keller Jordan and others, 2024; the optimiser behind the records of the modded-nanoGPT speedrun, in
+# torch as `torch.optim.Muon`) keeps the directions of the step but makes every stretch about 1, so that each
+# step teaches the matrix something in every direction it maps. It computes that with five rounds of a
 # **Newton-Schulz** iteration, matrix products only: `x <- a x + (b G + c G^2) x` with `G = x x^T`
-# (`course_utils.training.newton_schulz` writes it out). Below, the gradient of the first block's MLP
-# matrix after one batch, before and after:
+# (`course_utils.training.newton_schulz` writes it out), starting from the matrix divided by its overall size
+# (the square root of the sum of its squared entries), which makes every stretch at most 1.
+#
+# Why does that work? Write `x` as its directions and stretches. `x x^T x` has the same directions, with every
+# stretch `s` cubed, and `x x^T x x^T x` with every stretch to the fifth power. So one round of the iteration
+# replaces each stretch `s` by `a s + b s³ + c s⁵`, each on its own, directions untouched. Muon's numbers
+# `a, b, c = 3.4445, -4.7750, 2.0315` make that polynomial lift small stretches fast (about 3.4 times a round)
+# and keep the big ones between about 0.7 and 1.2 (not exactly 1: these numbers trade exactness for speed).
+# Five rounds, on a few stretches:
+
+# %%
+a, b, c = 3.4445, -4.7750, 2.0315  # the coefficients of torch.optim.Muon and of newton_schulz
+stretches = np.array([0.001, 0.01, 0.1, 0.5, 1.0])
+print("round " + "".join(f"{s:>8}" for s in stretches))
+for round_number in range(1, 6):
+    stretches = a * stretches + b * stretches**3 + c * stretches**5
+    print(f"{round_number:>5} " + "".join(f"{s:8.3f}" for s in stretches))
+assert np.all((stretches[1:] > 0.6) & (stretches[1:] < 1.25))  # 0.01 and up end near 1; 0.001 has not yet
+assert stretches[0] < 0.6
+
+# %% [markdown]
+# A stretch of 0.001 would need one round more; Muon accepts that (a gradient's tiniest directions matter
+# least) and takes five rounds, each three matrix products. On a real gradient, the first block's MLP matrix
+# after one batch, before and after:
 
 # %%
 probe = GPT(DEFAULT_SETTINGS.model_config(V))
@@ -359,12 +395,17 @@ F.cross_entropy(probe(x).flatten(0, 1), y.flatten()).backward()
 gradient = probe.h[0].mlp.c_fc.weight.grad  # (512, 128): 128 singular values
 stretch_before = torch.linalg.svdvals(gradient)
 stretch_after = torch.linalg.svdvals(newton_schulz(gradient))
+# the last stretch is 0: the layer norm before this matrix (its scales still all 1, no shift) makes every input
+# sum to 0, so no gradient has a part along (1, 1, ..., 1); Newton-Schulz only rescales stretches, and 0 stays 0
+assert stretch_before[-1] < 1e-5 * stretch_before[0] and stretch_before[-2] > 1e-5 * stretch_before[0]
+stretch_before, stretch_after = stretch_before[:-1], stretch_after[:-1]
 axes = new_axes(
-    "One gradient matrix's stretches (singular values)", "direction (largest first)", "stretch", figsize=(7, 3.2)
+    "One gradient matrix's stretches (singular values)", "direction (largest first)", "stretch", figsize=(7, 3.4)
 )
 axes.semilogy(stretch_before / stretch_before[0], color=COLORS[1], label="the gradient (scaled: largest = 1)")
 axes.semilogy(stretch_after, color=COLORS[0], label="after 5 Newton-Schulz rounds: Muon's step")
-axes.legend()
+axes.axhline(1.0, color="gray", linewidth=0.8, linestyle=":")
+axes.legend(loc="lower left")
 plt.show()
 half = len(stretch_before) // 2
 print(
@@ -401,6 +442,9 @@ assert in_muon + in_adamw == count_parameters(fresh) and muon_matrices == 4 * se
 # %%
 trainer = CharTrainer(settings, corpus=corpus)
 print(f"{count_parameters(trainer.model):,} parameters; {settings.steps} steps of {settings.batch_size} windows")
+assert count_parameters(trainer.model) == 806_528
+assert DEFAULT_SETTINGS.batch_size * DEFAULT_SETTINGS.context == 1_024 and DEFAULT_SETTINGS.steps == 5_000
+assert DEFAULT_SETTINGS.eval_every == 250
 bigram = heldout_bigram_nll()
 plot = LiveLossPlot(reference={f"chapter 03's bigram ({bigram:.2f})": bigram})
 samples = {}
@@ -442,10 +486,26 @@ assert final_heldout <= scaled(full=1.70, fast=initial_loss)
 # %% [markdown]
 # In the full run, the loss falls fastest in the first few hundred steps (the model learns which characters are
 # common, then spaces, capitals after newlines, common words), and the samples change from noise to words to
-# something laid out like a play: a name in capitals, a line of verse. It passes the bigram's 2.54 within the
-# first 250 steps, below 1.70 within about 2,000, and ends near 1.52 (the course's runs measured 1.52 over the
-# whole held-out text). The training and held-out curves stay close: 806,528 weights are too few to memorise 4.5
-# million characters in 5.1 million predictions, so there is little overfitting, and no dropout is needed.
+# something laid out like a play: a name in capitals, a line of verse. The run that trained the model the course
+# ships (the same settings, its record kept in the file) passed the bigram's 2.54 within the first 250 steps,
+# went below 1.70 within about 2,000, and ended near 1.52 over the whole held-out text:
+
+# %%
+record = load_committed_char_gpt().meta  # the course's own model, not a checkpoint of yours
+sample_losses = record["heldout_sample_losses"]  # step -> held-out loss on the fixed sample
+past_bigram = min(step for step, loss in sample_losses.items() if loss < bigram)
+below_170 = min(step for step, loss in sample_losses.items() if loss < 1.70)
+print(f"the course's run ({record['steps']:,} steps): below the bigram's {bigram:.2f} at step {past_bigram},")
+print(f"below 1.70 at step {below_170:,}; held-out loss at the end {record['heldout_loss']:.3f}")
+assert record["settings"] == DEFAULT_SETTINGS.to_dict()
+assert past_bigram <= 250 and below_170 <= 2_000 and round(record["heldout_loss"], 2) == 1.52
+train_predictions = DEFAULT_SETTINGS.steps * DEFAULT_SETTINGS.batch_size * DEFAULT_SETTINGS.context
+print(f"{len(corpus.train_ids):,} training characters, {train_predictions:,} predictions in training")
+assert round(len(corpus.train_ids) / 1e6, 1) == 4.5 and round(train_predictions / 1e6, 1) == 5.1
+
+# %% [markdown]
+# The training and held-out curves stay close: 806,528 weights are too few to memorise 4.5 million characters
+# in 5.1 million predictions, so there is little overfitting, and no dropout is needed.
 #
 # ## 10.9 The command-line trainer: checkpoints and `--resume`
 #
@@ -518,7 +578,8 @@ axes.fill_between(lengths, window_start, lengths, color=COLORS[0], alpha=0.3, la
 axes.plot(lengths, lengths, color=COLORS[1], label="the text so far")
 axes.legend()
 plt.show()
-assert window_start[context] == 1  # the 129th character pushes the first out of the window
+assert window_start[context] == 1  # character number context + 1 pushes the first out of the window
+print(f"the window holds {context} characters: the {context + 1}th pushes the first one out")
 
 # %% [exercise ch10.generate]
 # Write `generate(model, ids, max_new_tokens, temperature, generator)`: ids (B, T) -> (B, T + max_new_tokens).

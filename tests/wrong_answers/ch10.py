@@ -383,6 +383,52 @@ def generate_new_only(model, ids, max_new_tokens, temperature, generator):
     return torch.cat(new, dim=1)
 
 
+# found in review: more plausible mistakes
+
+
+def forward_final_norm_every_block(model, ids):
+    x = model.wte(ids) + model.wpe(torch.arange(ids.shape[1]))
+    for block in model.h:
+        x = model.ln_f(block(x))
+    return model.lm_head(x)
+
+
+def step_clip_values(model, optimizer, x, y):
+    optimizer.zero_grad()
+    loss = F.cross_entropy(model(x).flatten(0, 1), y.flatten())
+    loss.backward()
+    torch.nn.utils.clip_grad_value_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def step_nll_of_logits(model, optimizer, x, y):
+    optimizer.zero_grad()
+    loss = F.nll_loss(model(x).flatten(0, 1), y.flatten())
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def step_loss_after_the_step(model, optimizer, x, y):
+    optimizer.zero_grad()
+    F.cross_entropy(model(x).flatten(0, 1), y.flatten()).backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    with torch.no_grad():
+        return F.cross_entropy(model(x).flatten(0, 1), y.flatten()).item()
+
+
+@torch.no_grad()
+def generate_divides_by_zero(model, ids, max_new_tokens, temperature, generator):
+    for _ in range(max_new_tokens):
+        logits = model(ids[:, -model.config.context :])[:, -1, :]
+        next_ids = torch.multinomial(F.softmax(logits / temperature, dim=-1), 1, generator=generator)
+        ids = torch.cat([ids, next_ids], dim=1)
+    return ids
+
+
 WRONG_ANSWERS = {
     "ch10.gpt_forward": [
         (forward_no_positions, "no position embedding"),
@@ -393,6 +439,7 @@ WRONG_ANSWERS = {
         (forward_norm_first, "before the blocks"),
         (forward_positions_of_batch, "x = model.wte(ids) + model.wpe(torch.arange(T))"),
         (forward_hidden_only, "model.lm_head"),
+        (forward_final_norm_every_block, "once, after the last block"),
     ],
     "ch10.count_parameters": [
         (count_state_dict, "state dict"),
@@ -421,6 +468,9 @@ WRONG_ANSWERS = {
         (step_returns_tensor, "loss.item()"),
         (step_unflattened, "step 1"),
         (step_summed, "not their sum"),
+        (step_clip_values, "clip_grad_norm_(model.parameters(), 1.0) between"),  # each value is below 1 here
+        (step_nll_of_logits, "log-probabilities"),
+        (step_loss_after_the_step, "not the loss recomputed after"),
     ],
     "ch10.generate": [
         (generate_no_crop, "crop the input to the model's context"),
@@ -430,5 +480,6 @@ WRONG_ANSWERS = {
         (generate_times_temperature, "do not multiply"),
         (generate_always_greedy, "likeliest token"),
         (generate_new_only, "only the new tokens"),
+        (generate_divides_by_zero, "temperature 0 means greedy"),
     ],
 }
