@@ -626,9 +626,11 @@ for temperature, top_k, top_p in [(0.5, None, None), (1.0, 10, None), (1.2, None
 #
 # and last `ratio 0.43`: the course's default reaches the recipe's final loss in 43% of its time, and goes on to
 # 1.52 (section 10.8). Each step of the course's costs more per character (Muon's extra matrix products), but
-# needs far fewer characters: 0.6 million against 1.5 million. Where that comes from, one change at a time
-# (`benchmarks/cpu_levers.py`: each variant from the same seed, characters of training until the held-out loss
-# reaches 1.877, measured every 100,000):
+# needs far fewer characters: 0.6 million against 1.5 million. Where that comes from, one change at a time:
+# the exploratory runs that chose the default (each variant from the same seed, its schedule planned for 9
+# million characters, characters of training until the held-out loss reached 1.877, measured every 100,000; the
+# recipe's row is from the race). `benchmarks/cpu_levers.py` reruns the same comparisons with the default's own
+# schedule, so its counts may differ a little:
 #
 # | run | characters to 1.877 |
 # |---|---:|
