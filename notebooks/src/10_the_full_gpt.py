@@ -629,7 +629,8 @@ for temperature, top_k, top_p in [(0.5, None, None), (1.0, 10, None), (1.2, None
 # needs far fewer characters: 0.6 million against 1.5 million. Where that comes from, one change at a time:
 # the exploratory runs that chose the default (each variant from the same seed, its schedule planned for 9
 # million characters, characters of training until the held-out loss reached 1.877, measured every 100,000; the
-# recipe's row is from the race). `benchmarks/cpu_levers.py` reruns the same comparisons with the default's own
+# recipe's row is from the race above, the first default's from the same race run with that default, whose
+# warm-up was cut to 20 steps). `benchmarks/cpu_levers.py` reruns the same comparisons with the default's own
 # schedule, so its counts may differ a little:
 #
 # | run | characters to 1.877 |
