@@ -240,8 +240,9 @@ def newton_schulz(matrix: torch.Tensor, steps: int = 5) -> torch.Tensor:
 
     A matrix maps directions to directions, each stretched by one of its singular values. A gradient's
     singular values are very uneven: a few directions dominate. This iteration keeps the directions and brings
-    every stretch close to 1 (between about 0.7 and 1.2: Muon's quintic, tuned for speed over exactness), using
-    matrix products only, which any device does fast: ``x <- a x + (b G + c G^2) x`` with ``G = x x^T``.
+    the stretches close to 1 (most between about 0.7 and 1.2; one that starts thousands of times smaller than
+    the largest ends lower: Muon's quintic is tuned for speed over exactness), using matrix products only,
+    which any device does fast: ``x <- a x + (b G + c G^2) x`` with ``G = x x^T``.
     """
     if not isinstance(matrix, torch.Tensor):
         raise TypeError(f"matrix must be a 2-D torch tensor, got {validate.describe(matrix)}: use torch.tensor(...).")
