@@ -203,6 +203,20 @@ def has_fast_attention() -> bool:
     return any(field.name == "fast_attention" for field in dataclasses.fields(GPTConfig))
 
 
+def _step_machinery(
+    model: GPT, settings: Settings, device: torch.device, precision: str
+) -> tuple[torch.nn.Module, str, torch.amp.GradScaler, dict]:
+    """What a timed step runs with: the model (compiled if asked and possible), a note on why not, the gradient
+    scaler (on for float16 only) and the autocast arguments for ``precision``."""
+    runner, note = model, ""
+    if settings.compile:
+        runner, why = compile_model(model, device)
+        note = "" if why == "compiled" else why + ". "
+    scaler = torch.amp.GradScaler(device.type, enabled=precision == "float16")
+    autocast = {"device_type": device.type, "dtype": getattr(torch, precision), "enabled": precision != "float32"}
+    return runner, note, scaler, autocast
+
+
 def build_model(config: GPTConfig, settings: Settings, device: torch.device | str, seed: int = 0) -> GPT:
     """The course's GPT for ``settings``: vocabulary padded and SDPA switched on if asked, on ``device``."""
     device = _device(device)
@@ -291,12 +305,8 @@ def measure_training(
         if settings.fused_adamw and not fused:
             note += "fused AdamW is not supported here: the usual one. "
         optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, fused=True if fused else None)
-        runner = model
-        if settings.compile:
-            runner, why = compile_model(model, device)
-            note += "" if why == "compiled" else why + ". "
-        scaler = torch.amp.GradScaler(device.type, enabled=precision == "float16")
-        autocast = {"device_type": device.type, "dtype": getattr(torch, precision), "enabled": precision != "float32"}
+        runner, compile_note, scaler, autocast = _step_machinery(model, settings, device, precision)
+        note += compile_note
         generator = torch.Generator().manual_seed(seed)
         ids = ids.to(device)
 
@@ -457,12 +467,8 @@ def train_to_loss(
             betas=(0.9, 0.99),
             fused=True if fused else None,
         )
-        runner = model
-        if settings.compile:
-            runner, why = compile_model(model, device)
-            note += "" if why == "compiled" else why + ". "
-        scaler = torch.amp.GradScaler(device.type, enabled=precision == "float16")
-        autocast = {"device_type": device.type, "dtype": getattr(torch, precision), "enabled": precision != "float32"}
+        runner, compile_note, scaler, autocast = _step_machinery(model, settings, device, precision)
+        note += compile_note
         generator = torch.Generator().manual_seed(seed)
         train_ids, heldout_ids = train_ids.to(device), heldout_ids.to(device)
         eval_starts = torch.randint(len(heldout_ids) - config.context - 1, (eval_windows,), generator=generator)
