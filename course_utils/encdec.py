@@ -274,7 +274,13 @@ def cross_attention_mask(key_lengths: Sequence[int] | torch.Tensor, T_q: int, T_
     """
     T_q = validate.whole_number(T_q, "T_q", minimum=1)
     T_k = validate.whole_number(T_k, "T_k", minimum=1)
-    lengths = validate.token_ids(key_lengths, "key_lengths", ndim=1, min_length=1)
+    try:
+        lengths = validate.token_ids(key_lengths, "key_lengths", ndim=1, min_length=1)
+    except TypeError:  # token_ids' message speaks of token ids; these are lengths
+        raise TypeError(
+            f"key_lengths must be whole numbers, the real length of each sequence of keys, got "
+            f"{validate.describe(key_lengths)}: pass a list such as [7, 13], or a tensor of dtype long."
+        ) from None
     lengths = torch.as_tensor(lengths).long()
     if (lengths < 1).any() or (lengths > T_k).any():
         raise ValueError(

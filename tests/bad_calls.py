@@ -1487,6 +1487,14 @@ bad(
 )
 bad("cross_attention_mask", "T_q", "0", lambda: encdec.cross_attention_mask([2], 0, 3), ValueError)
 bad(
+    "cross_attention_mask",
+    "key_lengths",
+    "fractions",
+    lambda: encdec.cross_attention_mask([2.5], 2, 3),
+    TypeError,
+    "real length of each sequence",
+)
+bad(
     "EncDecConfig", "d_model", "not a multiple of n_head", lambda: encdec.EncDecConfig(d_model=10), ValueError, "n_head"
 )
 bad("EncoderDecoder", "config", "a dict", lambda: encdec.EncoderDecoder({"d_model": 16}), TypeError, "EncDecConfig")

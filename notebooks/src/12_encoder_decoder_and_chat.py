@@ -349,9 +349,10 @@ scores = {
     f"unseen years ({UNSEEN_YEARS[0]}-{UNSEEN_YEARS[1]})": exact_match(model, unseen_years),
 }
 axes = new_axes("Exact-match accuracy", "", "share of dates exactly right", (9, 3))
-axes.bar(range(3), list(scores.values()), color=COLORS[:3])
+bars = axes.bar(range(3), list(scores.values()), color=COLORS[:3])
+axes.bar_label(bars, labels=[f"{score:.1%}" for score in scores.values()])  # a bar of 0% is still read
 axes.set_xticks(range(3), list(scores))
-axes.set_ylim(0, 1)
+axes.set_ylim(0, 1.12)
 plt.show()
 for name, score in scores.items():
     print(f"{name:34} {score:.1%}")
