@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 from course_utils import flops, validate
 from course_utils.gpt import GPT, GPTConfig
-from course_utils.training import set_learning_rate, warmup_cosine_lr
+from course_utils.training import _adamw_decaying_matrices, set_learning_rate, warmup_cosine_lr
 
 
 @dataclass(frozen=True)
@@ -458,15 +458,8 @@ def train_to_loss(
     note = ""
     try:
         model = build_model(config, settings, device, seed)
-        decay = [p for p in model.parameters() if p.ndim >= 2]
-        no_decay = [p for p in model.parameters() if p.ndim < 2]
         fused = settings.fused_adamw and fused_adamw_supported(device)
-        optimizer = torch.optim.AdamW(
-            [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-            lr=lr,
-            betas=(0.9, 0.99),
-            fused=True if fused else None,
-        )
+        optimizer = _adamw_decaying_matrices(list(model.parameters()), lr, 0.1, (0.9, 0.99), True if fused else None)
         runner, compile_note, scaler, autocast = _step_machinery(model, settings, device, precision)
         note += compile_note
         generator = torch.Generator().manual_seed(seed)

@@ -223,15 +223,20 @@ def _optimizer_settings(
 
 
 def _adamw_decaying_matrices(
-    parameters: list[torch.nn.Parameter], lr: float, weight_decay: float, betas: tuple[float, float]
+    parameters: list[torch.nn.Parameter],
+    lr: float,
+    weight_decay: float,
+    betas: tuple[float, float],
+    fused: bool | None = None,
 ) -> torch.optim.AdamW:
-    """AdamW over ``parameters``, with weight decay on the 2-D ones only."""
+    """AdamW over ``parameters``, with weight decay on the 2-D ones only (``fused``: torch's one-kernel update)."""
     decay = [p for p in parameters if p.requires_grad and p.ndim >= 2]
     no_decay = [p for p in parameters if p.requires_grad and p.ndim < 2]
     return torch.optim.AdamW(
         [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=lr,
         betas=betas,
+        fused=fused,
     )
 
 
