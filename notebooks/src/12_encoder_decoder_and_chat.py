@@ -586,9 +586,9 @@ course_map = [
     ("06", "byte-pair encoding", "bpe.py, data.py"),
     ("07", "softmax, temperature, sampling", "sampling.py"),
     ("08", "attention, masks, cross-attention", "attention.py"),
-    ("09", "the transformer block", "gpt.py"),
+    ("09", "the transformer block", "block.py, gpt.py"),
     ("10", "the full GPT, trained", "gpt.py, trainer.py"),
-    ("11", "scaling up: speed, KV cache, GPT-2", "gpt.py"),
+    ("11", "scaling up: speed, KV cache, GPT-2", "speed.py, gpt2_weights.py"),
     ("12", "encoder-decoder; chat", "encdec.py, chat.py"),
 ]
 fig, ax = plt.subplots(figsize=(12, 4.6))
