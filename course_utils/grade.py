@@ -246,6 +246,8 @@ class Limits:
     notebook_timeout: float = 900.0
     memory_gb: float | None = 4.0
     fast: bool = True
+    # a kernel that uses no CPU this long while its cell is unfinished has lost its reply: run the notebook again
+    stall_timeout: float = 60.0
 
 
 def kernel_environment(log: Path, limits: Limits, jobs: int) -> dict[str, str]:
@@ -288,8 +290,9 @@ def _set_memory_limit(gigabytes: float | None) -> str:
 def run_worker(folder: Path) -> None:
     """Run ``folder/notebook.ipynb`` as ``folder/job.json`` says, and write ``folder/result.json``."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from course_utils.kernel_watch import KernelStalled, StallWatchingClient
 
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
@@ -305,7 +308,7 @@ def run_worker(folder: Path) -> None:
     def cell_timeout(cell: Any) -> int:
         return max(1, int(min(limits.cell_timeout, deadline - time.monotonic())))
 
-    class GradingClient(NotebookClient):
+    class GradingClient(StallWatchingClient):
         def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> Any:
             if msg["msg_type"] in ("stream", "display_data", "execute_result", "update_display_data"):
                 state["printed"] += len(json.dumps(msg["content"]))
@@ -330,20 +333,35 @@ def run_worker(folder: Path) -> None:
         # for the parent, should this worker be killed (by the student's code, or for memory) before it reports
         (folder / "cell.txt").write_text(str(cell_index))
 
-    client = GradingClient(
-        notebook,
-        timeout=int(limits.cell_timeout),
-        timeout_func=cell_timeout,
-        allow_errors=True,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(work)}},
-        on_notebook_start=on_start,
-        on_cell_start=on_cell_start,
-    )
+    def new_client(notebook: Any) -> GradingClient:
+        return GradingClient(
+            notebook,
+            timeout=int(limits.cell_timeout),
+            timeout_func=cell_timeout,
+            stall_seconds=limits.stall_timeout,  # course_utils.kernel_watch
+            allow_errors=True,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(work)}},
+            on_notebook_start=on_start,
+            on_cell_start=on_cell_start,
+        )
+
     env = kernel_environment(Path(job["log"]), limits, job["jobs"])
     started = time.monotonic()
+    client = new_client(notebook)
     try:
-        client.execute(env=env, cwd=str(work))
+        try:
+            client.execute(env=env, cwd=str(work))
+        except KernelStalled as stall:  # once more in a fresh kernel, from a fresh copy and an empty check log
+            result["restarted"] = str(stall)
+            notebook = nbformat.read(work / job["name"], as_version=4)
+            Path(job["log"]).write_text("", encoding="utf-8")
+            state.update(cell=None, printed=0)
+            client = new_client(notebook)
+            client.execute(env=env, cwd=str(work))
+    except KernelStalled as stall:
+        result["stopped"] = "kernel stalled"
+        result["detail"] = str(stall)
     except CellTimeoutError:
         notebook_limit = time.monotonic() >= deadline - 1
         result["stopped"] = "notebook timeout" if notebook_limit else "cell timeout"
@@ -526,6 +544,11 @@ def _rows(
             f"{submission.student}: {submission.path.name} checks {', '.join(unknown)}, which this version of the "
             f"course does not have (a notebook from an older version?)."
         )
+    if result.get("restarted"):
+        notes.append(
+            f"{submission.student}: {submission.path.name} was run a second time in a fresh kernel: in the first "
+            f"run, {result['restarted']}."
+        )
     if result.get("memory_note"):
         notes.append(f"{submission.student}: {submission.path.name}: {result['memory_note']}.")
     if result.get("outputs_cut_at") is not None:
@@ -540,6 +563,10 @@ def _rows(
         "cell timeout": f"timed out (the limit is {limit} per cell)",
         "notebook timeout": f"was running when the notebook reached its time limit ({limit})",
         "kernel died": "stopped the kernel (out of memory, or the process exited)",
+        "kernel stalled": (
+            "left the kernel idle, twice, without finishing (does it sleep, or wait for input()? the grader "
+            "gives up on a kernel that uses no CPU for a while)"
+        ),
         "grader error": f"could not be run by the grader ({result.get('detail', '')})",
         "worker killed": f"stopped the grader's process for this notebook ({result.get('detail', '')})",
     }.get(stopped or "", "")

@@ -340,3 +340,29 @@ def test_a_synthetic_class_is_graded_cell_by_cell(tmp_path: Path):
     assert "".join(printed["outputs"][-1]["text"]) == "[grader: outputs cut after 2,000,000 bytes]\n"
     assert "solutions" not in {p.parent.name for p in (tmp_path / "out" / "notebooks").rglob("*.ipynb")}
     assert (tmp_path / "out" / "notebooks" / "right" / "right_primer_python.ipynb").is_file()
+
+
+def test_a_kernel_that_goes_quiet_gets_the_notebook_run_again_then_is_reported(tmp_path: Path):
+    """A first cell that leaves the kernel idle stands in for a lost reply (course_utils.kernel_watch): the napper's
+    sleeps only in the first run (a file marks it), the sleeper's in every run. Two kernels at a time: about 20 s."""
+    learner = _notebook()
+    ids = grade.course_exercises()["primer"]
+    sleeps_once = (
+        "import os, time\nif not os.path.exists('slept'):\n    open('slept', 'w').close()\n    time.sleep(30)\n"
+    )
+    for student, source in [("napper", sleeps_once), ("sleeper", "import time\ntime.sleep(30)\n")]:
+        notebook = copy.deepcopy(learner)
+        notebook["cells"].insert(0, _code(source))
+        _write(tmp_path / "class" / student / "primer_python.ipynb", notebook)
+    limits = grade.Limits(cell_timeout=60, notebook_timeout=120, memory_gb=None, stall_timeout=2)
+    grade.grade_class(tmp_path / "class", tmp_path / "out", jobs=2, limits=limits, echo=False)
+    _, rows = _csv(tmp_path / "out")
+    by_student = {student: [row for row in rows if row["student"] == student] for student in ("napper", "sleeper")}
+    assert [(row["outcome"], row["message"]) for row in by_student["napper"]] == [("unfinished", "not done yet")] * len(
+        ids
+    )
+    for row in by_student["sleeper"]:
+        assert row["outcome"] == "not reached" and row["message"].startswith("cell 1 (`import time`) left the kernel")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "napper: primer_python.ipynb was run a second time in a fresh kernel: in the first run, cell 1: the " in page
+    assert "sleeper: primer_python.ipynb: cell 1 (`import time`) left the kernel idle, twice, without finishing" in page

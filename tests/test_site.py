@@ -107,10 +107,11 @@ def test_widgets_are_drawn_from_their_saved_state_without_a_widget_library():
 
 
 def test_a_notebook_whose_cell_times_out_is_run_once_more_then_the_build_stops(tmp_path: Path, monkeypatch, capsys):
-    """No kernel: nbclient's client is replaced by one that times out the first time(s) it runs."""
-    import nbclient
+    """No kernel: the build's client is replaced by one that times out (or stalls) the first time(s) it runs."""
     import nbformat
     from nbclient.exceptions import CellTimeoutError
+
+    from course_utils import kernel_watch
 
     path = tmp_path / "01_linear_regression.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), path)
@@ -124,9 +125,10 @@ def test_a_notebook_whose_cell_times_out_is_run_once_more_then_the_build_stops(t
         def execute(self, **kwargs):
             runs.append(self.notebook)
             if len(runs) <= hangs:
-                raise CellTimeoutError("A cell timed out while it was being executed, after 300 seconds.")
+                raise failure
 
-    monkeypatch.setattr(nbclient, "NotebookClient", Client)
+    monkeypatch.setattr(kernel_watch, "StallWatchingClient", Client)
+    failure = CellTimeoutError("A cell timed out while it was being executed, after 300 seconds.")
     hangs = 1
     notebook = build_site.run_notebook(path, fast=True, timeout=300)
     assert len(runs) == 2 and notebook is runs[1]  # the second run's notebook, read afresh
@@ -136,3 +138,8 @@ def test_a_notebook_whose_cell_times_out_is_run_once_more_then_the_build_stops(t
     with pytest.raises(CellTimeoutError):
         build_site.run_notebook(path, fast=True, timeout=300)
     assert len(runs) == 2
+    runs.clear()
+    hangs, failure = 1, kernel_watch.KernelStalled(3, 120.0)
+    build_site.run_notebook(path, fast=True, timeout=300)
+    assert len(runs) == 2
+    assert "cell 4: the kernel used no CPU for 120 s" in capsys.readouterr().err

@@ -74,16 +74,18 @@ def chapters(only: list[str] | None = None) -> list[Chapter]:
     return found
 
 
-def run_notebook(path: Path, *, fast: bool, timeout: int, tries: int = 2) -> object:
+def run_notebook(path: Path, *, fast: bool, timeout: int, tries: int = 2, stall_seconds: float = 120.0) -> object:
     """``path`` run top to bottom in a fresh kernel in its own folder (a cell that raises stops it).
 
-    A cell that runs past ``timeout`` seconds gets the notebook run once more in a fresh kernel before the build
-    stops: nbclient now and then waits forever on a cell with an interactive widget whose kernel has long finished
-    (jupyter/nbclient#312; seen here on chapter 01, twice in some ten runs), and a second run does not hang.
+    nbclient now and then waits forever for a cell whose kernel has long finished (seen here on chapter 01's
+    widget cell, in full-mode builds): a cell whose kernel stays idle for ``stall_seconds``
+    (course_utils.kernel_watch), or that runs past ``timeout`` seconds, gets the notebook run once more in a fresh
+    kernel before the build stops. A second run has not hung here.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError
+
+    from course_utils.kernel_watch import KernelStalled, StallWatchingClient
 
     env = dict(os.environ)
     env["COURSE_FAST"] = "1" if fast else "0"
@@ -93,20 +95,21 @@ def run_notebook(path: Path, *, fast: bool, timeout: int, tries: int = 2) -> obj
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     for attempt in range(1, tries + 1):
         notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        client = StallWatchingClient(
+            notebook,
+            timeout=timeout,
+            stall_seconds=stall_seconds,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
         )
         try:
             client.execute(env=env, cwd=str(path.parent))
             return notebook
-        except CellTimeoutError:
+        except (CellTimeoutError, KernelStalled) as error:
             if attempt == tries:
                 raise
-            print(
-                f"{path.name}: a cell ran past {timeout} s; running the notebook again in a fresh kernel "
-                "(nbclient can wait forever on a widget's cell: jupyter/nbclient#312).",
-                file=sys.stderr,
-            )
+            why = error if isinstance(error, KernelStalled) else f"a cell ran past {timeout} s"
+            print(f"{path.name}: {why}; running the notebook again in a fresh kernel.", file=sys.stderr)
     raise AssertionError("unreachable")
 
 

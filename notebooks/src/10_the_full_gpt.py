@@ -627,18 +627,17 @@ for temperature, top_k, top_p in [(0.5, None, None), (1.0, 10, None), (1.2, None
 # and last `ratio 0.43`: the course's default reaches the recipe's final loss in 43% of its time, and goes on to
 # 1.52 (section 10.8). Each step of the course's costs more per character (Muon's extra matrix products), but
 # needs far fewer characters: 0.6 million against 1.5 million. Where that comes from, one change at a time:
-# the exploratory runs that chose the default (each variant from the same seed, its schedule planned for 9
-# million characters, characters of training until the held-out loss reached 1.877, measured every 100,000; the
-# recipe's row is from the race above, the first default's from the same race run with that default, whose
-# warm-up was cut to 20 steps). `benchmarks/cpu_levers.py` reruns the same comparisons with the default's own
-# schedule, so its counts may differ a little:
+# `benchmarks/cpu_levers.py` trains the default with one thing changed (each from the same seed, with the
+# default's schedule; the recipe and the course's first default with their own) until the held-out loss reaches
+# the recipe's final 1.877, measured every 100,000 characters. On one thread of the course's 2-core test machine
+# it printed (the seconds it also prints depend on the machine's load; the characters do not):
 #
 # | run | characters to 1.877 |
 # |---|---:|
 # | nanoGPT's recipe: AdamW at 1e-3, 12 windows of 64 | 1.5 million |
-# | AdamW at 3e-3, 32 windows of 128 (this course's first default) | 2.4 million |
-# | AdamW at 3e-3, 16 windows of 64 | 1.3 million |
-# | AdamW at 1e-2, 16 windows of 64 | not reached: stuck near 2.5 |
+# | AdamW at 3e-3, 32 windows of 128, 100 warm-up steps (this course's first default) | 2.4 million |
+# | AdamW at 3e-3, 16 windows of 64 | 1.2 million |
+# | AdamW at 1e-2, 16 windows of 64 | not reached in 2.5 million: stuck near 2.55 |
 # | AdamW at 3e-3, 16 windows of 64, 96 wide | 1.6 million |
 # | **Muon** and AdamW at 3e-3, 16 windows of 64 (the default) | **0.6 million** |
 # | Muon and AdamW at 6e-3, 16 windows of 64 | 0.7 million |
@@ -648,7 +647,7 @@ for temperature, top_k, top_p in [(0.5, None, None), (1.0, 10, None), (1.2, None
 #
 # - **Count updates, not only characters.** Early in training the model improves with every step it takes, and
 #   a step on 1,024 characters teaches it nearly as much as a step on 4,096. Small batches make more steps of
-#   the same characters: 32 windows of 128 needed 2.4 million characters, 16 of 64 only 1.3 million. Big
+#   the same characters: 32 windows of 128 needed 2.4 million characters, 16 of 64 only 1.2 million. Big
 #   batches pay later, when the gradient's noise, not the number of steps, holds the loss up (and on a GPU,
 #   which runs a big batch in the time of a small one).
 # - **The learning rate**: 3e-3 rather than nanoGPT's cautious 1e-3, with warm-up and clipping to keep the
