@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import gc
 import json
 import os
 from dataclasses import dataclass
@@ -103,8 +104,14 @@ def start(backend: str | None = None, timeout_s: float = 120.0) -> DistributedRu
 
 
 def finish() -> None:
-    """Leave the process group (if this process joined one)."""
+    """Leave the process group (if this process joined one).
+
+    Drop every DistributedDataParallel model first: its reducer keeps the group alive, and a group whose last
+    reference goes only in the interpreter's final clean-up can abort the process there (gloo: "terminate called
+    without an active exception"). The collection here frees those that only reference cycles still hold.
+    """
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.destroy_process_group()
 
 
@@ -265,6 +272,7 @@ def _demo(argv: list[str] | None = None) -> None:
                 "weights": weights,
             }
             (args.out / f"rank{run.rank}.json").write_text(json.dumps(result))
+        del ddp_model  # before the group goes (see finish)
     finally:
         finish()
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import hashlib
 import io
 import os
@@ -738,8 +739,11 @@ def main(argv: Sequence[str] | None = None) -> CharTrainer:
     try:
         trainer = _train_from_args(args, argv, overrides, out, run)
         if run is not None:
-            # leave together: a rank that tears down its connections while rank 0 still prints and exports makes
-            # gloo abort rank 0 ("terminate called without an active exception", seen in CI)
+            # Release DistributedDataParallel (its reducer holds the process group and gloo's pending work) while
+            # Python is fully alive: left to the interpreter's last clean-up, gloo's threads can die with
+            # "terminate called without an active exception" (rank 0 aborted so in CI, twice). Then leave together.
+            trainer.parallel_model = trainer.model
+            gc.collect()
             torch.distributed.barrier()
         return trainer
     finally:
