@@ -551,6 +551,22 @@ box = chat_widget(Chat(char_gpt, max_new_chars=160, seed=1))
 display(box)
 
 # %% [markdown]
+# What does the model actually read when it answers? Its context is chapter 10's (64 characters for the course's
+# model, a choice made for speed on a CPU), and `reply` gives it that many characters, the end of the transcript:
+
+# %%
+transcript = format_chat(conversation.system, conversation.turns)
+context = conversation.char_model.model.config.context
+print(f"the transcript: {len(transcript)} characters; the model reads the last {context}:")
+print(repr(transcript[-context:]))
+assert len(transcript) > context and conversation.system not in transcript[-context:]
+
+# %% [markdown]
+# The system line and the earlier turns are out of its sight: for the first answer, at most the end of the system
+# line fits in the window, and after that none of it, so here the system prompt steers nothing. That is one more
+# reason why an assistant needs a long context (GPT-2 reads 1,024 tokens, today's models hundreds of thousands):
+# the instructions must stay in view for the whole conversation.
+#
 # The answers are in the format, in Shakespeare's words, and beside the point: the model has learned *how* a
 # bot's turn looks, not to answer what was asked. That gap is the subject of the next section.
 
