@@ -74,6 +74,7 @@ class StallWatchingClient(NotebookClient):
         self.stall_seconds = float(stall_seconds)
 
     async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kwargs: Any) -> Any:
+        tasks_before = asyncio.all_tasks()
         running = asyncio.ensure_future(super().async_execute_cell(cell, cell_index, *args, **kwargs))
         pid = kernel_pid(self)
         if psutil is None or pid is None or cell.get("cell_type") != "code":
@@ -89,9 +90,23 @@ class StallWatchingClient(NotebookClient):
             if abs(used_now - used_then) > _IDLE_SHARE * (now - quiet_since):
                 quiet_since, used_then = now, used_now  # it worked: the quiet stretch starts again
             elif now - quiet_since >= self.stall_seconds:
-                running.cancel()
-                try:
-                    await running
-                except BaseException:  # noqa: BLE001 - nbclient turns the cancellation into its own error
-                    pass
+                await _cancel_cell(running, tasks_before)
                 raise KernelStalled(cell_index, now - quiet_since)
+
+
+async def _cancel_cell(running: asyncio.Future[Any], tasks_before: set[asyncio.Task[Any]]) -> None:
+    """Cancel the cell's task ``running``, then whatever tasks nbclient started for it that are still pending.
+
+    nbclient cancels its output poll but not its kernel-alive poll (it expects only that poll to cancel a cell):
+    left pending, it wakes later in the event loop that the next run shares, finds the client cleaned up, and
+    fails with a bare AssertionError that asyncio logs as "Task exception was never retrieved".
+    """
+    running.cancel()
+    try:
+        await running
+    except BaseException:  # noqa: BLE001 - nbclient turns the cancellation into its own error (DeadKernelError)
+        pass
+    leftovers = asyncio.all_tasks() - tasks_before - {asyncio.current_task()}
+    for task in leftovers:
+        task.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import nbformat
@@ -29,3 +30,15 @@ def test_an_idle_kernel_is_reported_as_stalled_and_a_busy_one_is_not(tmp_path: P
 def test_stall_seconds_must_be_positive():
     with pytest.raises(ValueError, match="stall_seconds must be above 0"):
         StallWatchingClient(_notebook("1"), stall_seconds=0)
+
+
+def test_a_stalled_cell_leaves_no_task_of_nbclient_pending(tmp_path: Path):
+    """nbclient's kernel-alive poll outlives a cancelled cell unless it is cancelled too: pending, it would fail in
+    the next run's event loop (the same loop) on the cleaned-up client, logged as an unretrieved AssertionError."""
+    from jupyter_core.utils import ensure_event_loop
+
+    client = StallWatchingClient(_notebook("import time\ntime.sleep(30)"), timeout=60, stall_seconds=2)
+    with pytest.raises(KernelStalled):
+        client.execute(cwd=str(tmp_path))
+    pending = [task for task in asyncio.all_tasks(ensure_event_loop()) if not task.done()]
+    assert pending == []
