@@ -357,6 +357,7 @@ def run_worker(folder: Path) -> None:
             notebook = nbformat.read(work / job["name"], as_version=4)
             Path(job["log"]).write_text("", encoding="utf-8")
             state.update(cell=None, printed=0)
+            result.pop("outputs_cut_at", None)  # the second run cuts its own outputs, if it prints as much
             client = new_client(notebook)
             client.execute(env=env, cwd=str(work))
     except KernelStalled as stall:

@@ -347,8 +347,9 @@ def test_a_kernel_that_goes_quiet_gets_the_notebook_run_again_then_is_reported(t
     sleeps only in the first run (a file marks it), the sleeper's in every run. Two kernels at a time: about 20 s."""
     learner = _notebook()
     ids = grade.course_exercises()["primer"]
-    sleeps_once = (
-        "import os, time\nif not os.path.exists('slept'):\n    open('slept', 'w').close()\n    time.sleep(30)\n"
+    sleeps_once = (  # and prints past the output limit then: the second run's report must not say so
+        "import os, time\nif not os.path.exists('slept'):\n    open('slept', 'w').close()\n"
+        "    for _ in range(25):\n        print('x' * 100_000)\n    time.sleep(30)\n"
     )
     for student, source in [("napper", sleeps_once), ("sleeper", "import time\ntime.sleep(30)\n")]:
         notebook = copy.deepcopy(learner)
@@ -366,3 +367,4 @@ def test_a_kernel_that_goes_quiet_gets_the_notebook_run_again_then_is_reported(t
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "napper: primer_python.ipynb was run a second time in a fresh kernel: in the first run, cell 1: the " in page
     assert "sleeper: primer_python.ipynb: cell 1 (`import time`) left the kernel idle, twice, without finishing" in page
+    assert "napper: primer_python.ipynb: cell 1 (`import os, time`) printed past" not in page
