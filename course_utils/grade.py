@@ -565,8 +565,8 @@ def _rows(
         "notebook timeout": f"was running when the notebook reached its time limit ({limit})",
         "kernel died": "stopped the kernel (out of memory, or the process exited)",
         "kernel stalled": (
-            "left the kernel idle, twice, without finishing (does it sleep, or wait for input()? the grader "
-            "gives up on a kernel that uses no CPU for a while)"
+            "left the kernel idle, twice, without finishing (does it sleep, or wait on a lock, a queue or the "
+            "network? the grader gives up on a kernel that uses no CPU for a while)"
         ),
         "grader error": f"could not be run by the grader ({result.get('detail', '')})",
         "worker killed": f"stopped the grader's process for this notebook ({result.get('detail', '')})",

@@ -8,8 +8,9 @@ watches the kernel's processes while a cell runs: if they have used (almost) no 
 stops waiting and raises :class:`KernelStalled`, so that the caller can run the notebook again in a fresh
 kernel (the course's site build and grader do, once).
 
-The sign is a heuristic: a cell that sleeps, or waits for input, for ``stall_seconds`` looks the same. The
-course's notebooks have no such cell; the message says so for a learner's notebook that has one.
+The sign is a heuristic: a cell that sleeps, or waits on a lock, a queue or the network, for ``stall_seconds``
+looks the same (``input()`` does not: nbclient gives the kernel no stdin, so it raises at once). The course's
+notebooks have no such cell; the message says so for a learner's notebook that has one.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class KernelStalled(RuntimeError):
         self.cell_index, self.seconds = cell_index, seconds
         super().__init__(
             f"cell {cell_index + 1}: the kernel used no CPU for {seconds:.0f} s and did not say the cell had "
-            "finished (a reply lost between the kernel and nbclient; or a cell that sleeps or waits for input)"
+            "finished (a cell that sleeps, or waits on a lock, a queue or the network, that long; or a reply lost "
+            "between the kernel and nbclient)"
         )
 
 
