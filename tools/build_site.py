@@ -269,9 +269,18 @@ def render_index(built: list[tuple[Chapter, list[tuple[str, str]]]], fast: bool)
 
 
 def build(
-    out: Path, *, fast: bool = False, only: list[str] | None = None, timeout: int = 1800, echo: bool = True
+    out: Path,
+    *,
+    fast: bool = False,
+    only: list[str] | None = None,
+    timeout: int = 1800,
+    stall_seconds: float = 120.0,
+    echo: bool = True,
 ) -> list[Path]:
-    """Run and write every chapter's page (or ``only`` some) and the index into ``out``; return the pages."""
+    """Run and write every chapter's page (or ``only`` some) and the index into ``out``; return the pages.
+
+    ``timeout``: the seconds a cell may run; ``stall_seconds``: how long a cell's kernel may stay idle before the
+    notebook is run again (see :func:`run_notebook`)."""
     everything = chapters()
     chosen = chapters(only)
     out.mkdir(parents=True, exist_ok=True)
@@ -279,7 +288,7 @@ def build(
     written, built = [], []
     for chapter in chosen:
         started = time.monotonic()
-        notebook = run_notebook(chapter.notebook, fast=fast, timeout=timeout)
+        notebook = run_notebook(chapter.notebook, fast=fast, timeout=timeout, stall_seconds=stall_seconds)
         freeze_widgets(notebook)
         page, toc = render_page(notebook, chapter, everything)
         (out / chapter.page).write_text(page, encoding="utf-8")
