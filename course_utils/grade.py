@@ -292,7 +292,7 @@ def run_worker(folder: Path) -> None:
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    from course_utils.kernel_watch import KernelStalled, StallWatchingClient
+    from course_utils.kernel_watch import KernelStalled, StallWatchingClient, kernel_pid
 
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
@@ -323,8 +323,7 @@ def run_worker(folder: Path) -> None:
             return super().output(outs, msg, display_id, cell_index)
 
     def on_start(**_: Any) -> None:
-        provisioner = getattr(client.km, "provisioner", None)
-        pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+        pid = kernel_pid(client)
         if pid:
             (folder / "kernel.pid").write_text(str(pid))
 
