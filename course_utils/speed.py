@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 from course_utils import flops, validate
 from course_utils.gpt import GPT, GPTConfig
-from course_utils.training import _adamw_decaying_matrices, set_learning_rate, warmup_cosine_lr
+from course_utils.training import adamw_for_gpt, set_learning_rate, warmup_cosine_lr
 
 
 @dataclass(frozen=True)
@@ -459,7 +459,7 @@ def train_to_loss(
     try:
         model = build_model(config, settings, device, seed)
         fused = settings.fused_adamw and fused_adamw_supported(device)
-        optimizer = _adamw_decaying_matrices(list(model.parameters()), lr, 0.1, (0.9, 0.99), True if fused else None)
+        optimizer = adamw_for_gpt(model, lr, 0.1, (0.9, 0.99), fused=fused)
         runner, compile_note, scaler, autocast = _step_machinery(model, settings, device, precision)
         note += compile_note
         generator = torch.Generator().manual_seed(seed)

@@ -198,14 +198,19 @@ def adamw_for_gpt(
     lr: float,
     weight_decay: float = 0.1,
     betas: tuple[float, float] = (0.9, 0.99),
+    *,
+    fused: bool = False,
 ) -> torch.optim.AdamW:
     """AdamW that decays only the 2-D weights (matrices and embeddings), never biases or layer norms' scales.
 
     Weight decay pulls every weight a little towards 0 at each step; for a matrix that keeps it from relying on
     a few huge weights, but a layer norm's scale pulled to 0 would switch its layer off. nanoGPT does the same.
+    ``fused=True``: torch's one-kernel update of every weight (chapter 11; where the device supports it).
     """
     lr, weight_decay, betas = _optimizer_settings(model, lr, weight_decay, betas)
-    return _adamw_decaying_matrices(list(model.parameters()), lr, weight_decay, betas)  # a tied weight once
+    # None, not False, leaves torch free to pick its usual (foreach) update
+    fused_or_default = True if fused else None
+    return _adamw_decaying_matrices(list(model.parameters()), lr, weight_decay, betas, fused_or_default)
 
 
 def _optimizer_settings(
